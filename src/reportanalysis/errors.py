@@ -1,0 +1,117 @@
+"""One exception tree for everything reportanalysis refuses.
+
+Every error says what was wrong, where (file, line, anecdote id) and, where it can, what to do::
+
+    ReportAnalysisError
+    ├── InputError                 a file that cannot be read as a report (has .path, .reason)
+    │   ├── MissingFileError       the path does not exist
+    │   ├── UnsupportedFormatError no reader for this kind of file
+    │   ├── EmptyReportError       the file holds no text
+    │   ├── DecodingError          bytes that are not text in any encoding we accept
+    │   ├── CorruptFileError       a truncated or broken docx/pdf/odt/xlsx/zip
+    │   ├── EncryptedFileError     a password-protected file
+    │   ├── NoTextLayerError       a scanned PDF without a text layer
+    │   └── UnsafeFileError        zip bombs, external XML entities, path traversal
+    ├── ProjectError               the project store cannot do what was asked
+    │   └── UnknownItemError       an anecdote, report, code or theme id that does not exist
+    ├── ConfigError                a configuration, codebook or framework file that is wrong
+    ├── NotFittedError             predict/transform called before fit
+    └── ModelUnavailableError      an optional dependency or offline model that is not there
+
+``NotFittedError`` is also a ``ValueError`` and an ``AttributeError``, like scikit-learn's, so
+code that catches scikit-learn's error catches ours too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "ConfigError",
+    "CorruptFileError",
+    "DecodingError",
+    "EmptyReportError",
+    "EncryptedFileError",
+    "InputError",
+    "MissingFileError",
+    "ModelUnavailableError",
+    "NoTextLayerError",
+    "NotFittedError",
+    "ProjectError",
+    "ReportAnalysisError",
+    "UnknownItemError",
+    "UnsafeFileError",
+    "UnsupportedFormatError",
+]
+
+
+class ReportAnalysisError(Exception):
+    """Base of every error reportanalysis raises on purpose."""
+
+
+class InputError(ReportAnalysisError):
+    """A file that cannot be read as a report.
+
+    >>> str(EmptyReportError("verslag.txt", "the file holds no text"))
+    'verslag.txt: the file holds no text'
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class MissingFileError(InputError):
+    """The path does not exist."""
+
+
+class UnsupportedFormatError(InputError):
+    """No reader knows this kind of file."""
+
+
+class EmptyReportError(InputError):
+    """The file exists but holds no text."""
+
+
+class DecodingError(InputError):
+    """The bytes are not text in any encoding we accept."""
+
+
+class CorruptFileError(InputError):
+    """A truncated or otherwise broken container (docx, odt, pdf, xlsx, zip)."""
+
+
+class EncryptedFileError(InputError):
+    """A password-protected file."""
+
+
+class NoTextLayerError(InputError):
+    """A PDF whose pages carry no text layer (a scan): run OCR first."""
+
+
+class UnsafeFileError(InputError):
+    """A file refused for safety: zip bombs, external XML entities, paths leaving the archive."""
+
+
+class ProjectError(ReportAnalysisError):
+    """The project store cannot do what was asked."""
+
+
+class UnknownItemError(ProjectError, KeyError):
+    """An anecdote, report, code or theme id that does not exist."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ConfigError(ReportAnalysisError):
+    """A configuration, codebook or framework file that is wrong."""
+
+
+class NotFittedError(ReportAnalysisError, ValueError, AttributeError):
+    """An estimator was used before ``fit``."""
+
+
+class ModelUnavailableError(ReportAnalysisError):
+    """An optional dependency or an offline model that is not installed."""
