@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "ANECDOTE_COLUMNS",
+    "AnalysisTables",
     "LABEL_SOURCES",
     "Anecdote",
     "Code",
@@ -265,3 +267,48 @@ def to_frame(items: Iterable[Any] | Codebook, columns: Sequence[str] | None = No
     if not rows and columns is None:
         return pd.DataFrame()
     return pd.DataFrame(rows, columns=list(columns) if columns else None)
+
+
+#: Columns of the anecdote table the report is built from (``AnalysisTables.anecdotes``).
+ANECDOTE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "report_id",
+    "start",
+    "end",
+    "text",
+    "section",
+    "order",
+    "theme",
+    "theme_label",
+    "practice",
+    "secondary_practice",
+    "practice_score",
+    "kind",
+    "kind_score",
+)
+
+
+@dataclass
+class AnalysisTables:
+    """Everything a recommendations report is built from, as tidy DataFrames.
+
+    Text in ``anecdotes.text`` is already the text that may circulate (pseudonymised unless
+    ``pseudonymised`` is False). Columns:
+
+    - ``reports``: id, source, format, sha256, initiative, visit, date, plus other metadata;
+    - ``anecdotes``: :data:`ANECDOTE_COLUMNS` (start/end point into the original report text);
+    - ``themes``: id, label, keywords (list of str), size, representative_ids (list of str);
+    - ``practices``: code, name, definition — the framework the anecdotes were mapped onto;
+    - ``labels``: anecdote_id, code, coder, source, confidence, time (may be empty);
+    - ``agreement``: the coders' agreement figures, or None when there was one coder;
+    - ``settings``: seed, versions, configuration — for the method appendix.
+    """
+
+    reports: pd.DataFrame
+    anecdotes: pd.DataFrame
+    themes: pd.DataFrame
+    practices: pd.DataFrame
+    labels: pd.DataFrame
+    agreement: dict[str, Any] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    pseudonymised: bool = True
