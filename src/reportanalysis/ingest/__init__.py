@@ -1,0 +1,30 @@
+"""Reading reports: one reader per format, format detection and the metadata header.
+
+>>> from reportanalysis.ingest import parse_metadata
+>>> parse_metadata("Initiative: De Moestuin\\nVisit: 1\\nDate: 2023-07-13\\n\\nTekst.")
+{'initiatief': 'De Moestuin', 'bezoek': 1, 'datum': '2023-07-13'}
+
+``read_reports(paths)`` reads files, folders and zips into :class:`~reportanalysis.model.Report`
+objects (text exactly as decoded, so offsets index it) and returns an :class:`IngestResult` with
+the reports, the inputs it skipped (each an :class:`~reportanalysis.errors.InputError` naming the
+file and the reason) and the duplicates it left out.
+"""
+
+from __future__ import annotations
+
+from ._detect import EXTENSIONS, detect_format
+from ._metadata import parse_date, parse_metadata
+from ._read import IngestResult, read_report, read_reports
+from ._safety import DEFAULT_LIMITS, Limits
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "EXTENSIONS",
+    "IngestResult",
+    "Limits",
+    "detect_format",
+    "parse_date",
+    "parse_metadata",
+    "read_report",
+    "read_reports",
+]

@@ -1,0 +1,321 @@
+"""read_report / read_reports: paths, folders, zips in; reports, skipped inputs, duplicates out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from .. import errors as _errors
+from ..errors import (
+    EmptyReportError,
+    InputError,
+    MissingFileError,
+    UnsafeFileError,
+    UnsupportedFormatError,
+)
+from ..model import Report
+from ._decode import decode_bytes
+from ._detect import EXTENSIONS, detect_format, is_ignored_name
+from ._metadata import parse_metadata
+from ._safety import DEFAULT_LIMITS, Limits, open_zip, read_member
+from ._tables import TableOptions
+
+__all__ = ["IngestResult", "read_report", "read_reports"]
+
+#: Below this many files reading is serial: starting a process pool (spawn, ~3 s on a busy
+#: 2-core machine) costs more than it saves. Measured with benchmarks/bench_ingest.py on the
+#: sample mix (shared, busy 2-core machine): 2 workers ran 0.25x as fast as serial at 100
+#: files, 0.78x at 200, 1.11x-1.38x at 400 (two runs); noisy, so the threshold is rough.
+PARALLEL_THRESHOLD = 300
+
+
+@dataclass
+class IngestResult:
+    """What :func:`read_reports` read: the reports, the inputs it skipped and why, duplicates.
+
+    ``duplicates`` holds ``(source of the duplicate, id of the report it repeats)``.
+    """
+
+    reports: list[Report] = field(default_factory=list)
+    skipped: list[InputError] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One report's text before it gets its id (picklable across processes)."""
+
+    source: str
+    stem: str
+    format: str
+    text: str
+    metadata: dict[str, Any]
+    row_id: str | None = None
+
+
+@dataclass(frozen=True)
+class _Err:
+    """An InputError in picklable form (its ``__init__`` takes two arguments)."""
+
+    kind: str
+    path: str
+    reason: str
+
+    @classmethod
+    def of(cls, exc: InputError) -> _Err:
+        return cls(type(exc).__name__, exc.path, exc.reason)
+
+    def error(self) -> InputError:
+        kind = getattr(_errors, self.kind, InputError)
+        return kind(self.path, self.reason)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class _Options:
+    table: TableOptions = TableOptions()
+    limits: Limits = DEFAULT_LIMITS
+
+
+def _texts(data: bytes, source: str, fmt: str, stem: str, opts: _Options) -> list[_Item | _Err]:
+    """The reports inside one file's bytes (several for tables and archives)."""
+    from . import _markup, _office, _pdf, _tables
+
+    facts: dict[str, Any] = {}
+    if fmt in ("txt", "md"):
+        text, facts["encoding"] = decode_bytes(data, source)
+    elif fmt == "docx":
+        text = _office.read_docx(data, source, opts.limits)
+    elif fmt == "odt":
+        text = _office.read_odt(data, source, opts.limits)
+    elif fmt == "pdf":
+        text = _pdf.read_pdf(data, source, opts.limits)
+    elif fmt == "html":
+        text, facts["encoding"] = _markup.read_html(data, source)
+    elif fmt == "rtf":
+        text = _markup.read_rtf(data, source)
+    elif fmt in ("csv", "xlsx"):
+        if fmt == "csv":
+            rows, bad = _tables.read_csv(data, source, opts.table)
+        else:
+            rows, bad = _tables.read_xlsx(data, source, opts.table, opts.limits)
+        out: list[_Item | _Err] = [
+            _Item(
+                source,
+                f"{stem}-{r.row}",
+                fmt,
+                r.text,
+                {**parse_metadata(r.text), **r.metadata},
+                r.row_id,
+            )
+            for r in rows
+        ]
+        return out + [_Err.of(e) for e in bad]
+    elif fmt == "zip":
+        return _archive(data, source, opts)
+    else:  # pragma: no cover - detect_format only returns the formats above
+        raise UnsupportedFormatError(source, f"no reader for {fmt}")
+    if not text.strip():
+        raise EmptyReportError(source, "holds no text")
+    return [_Item(source, stem, fmt, text, {**parse_metadata(text), **facts})]
+
+
+def _archive(data: bytes, source: str, opts: _Options) -> list[_Item | _Err]:
+    """Every report in a zip archive, read in memory under the limits."""
+    zf = open_zip(data, source, opts.limits)
+    out: list[_Item | _Err] = []
+    with zf:
+        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            name = info.filename
+            if info.is_dir() or is_ignored_name(name):
+                continue
+            if PurePosixPath(name).suffix.lower() not in EXTENSIONS:
+                continue
+            member = f"{source}!{name}"
+            try:
+                fmt = detect_format(member)
+                if fmt == "zip":
+                    raise UnsupportedFormatError(member, "archives inside archives are not read")
+                raw = read_member(zf, info, source, opts.limits)
+                out.extend(_texts(raw, member, fmt, PurePosixPath(name).stem, opts))
+            except InputError as exc:
+                out.append(_Err.of(exc))
+            except Exception as exc:  # a reader library failing on a broken member
+                reason = f"could not be read ({type(exc).__name__}: {exc})"
+                out.append(_Err("CorruptFileError", member, reason))
+    return out
+
+
+def _load(path: str, opts: _Options) -> list[_Item | _Err]:
+    """Read one file into items; every refusal becomes an :class:`_Err`."""
+    try:
+        p = Path(path)
+        if not p.exists():
+            raise MissingFileError(path, "does not exist; check the path")
+        if not p.is_file():
+            raise UnsupportedFormatError(path, "is not a regular file")
+        size = p.stat().st_size
+        if size > opts.limits.max_file_bytes:
+            raise UnsafeFileError(
+                path,
+                f"is {size // 2**20} MB, more than the limit of "
+                f"{opts.limits.max_file_bytes // 2**20} MB",
+            )
+        with open(p, "rb") as fh:
+            head = fh.read(2048)
+            fmt = detect_format(path, head)
+            data = head + fh.read()
+        return _texts(data, path, fmt, p.stem, opts)
+    except InputError as exc:
+        return [_Err.of(exc)]
+    except MemoryError:
+        return [_Err("UnsafeFileError", path, "needs more memory than is available")]
+    except OSError as exc:
+        return [_Err("MissingFileError", path, f"cannot be opened ({exc.strerror or exc})")]
+    except Exception as exc:  # a reader library failing on a file it should have refused
+        return [_Err("CorruptFileError", path, f"could not be read ({type(exc).__name__}: {exc})")]
+
+
+def _expand(paths: str | Path | Iterable[str | Path]) -> list[str | _Err]:
+    """Files to read, in order: folders recursively and sorted, hidden and lock files left out.
+
+    In a folder only files with a report extension are taken; a file named explicitly is
+    always tried (and refused with a reason when it cannot be read).
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    out: list[str | _Err] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found: list[str] = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = [d for d in dirs if not is_ignored_name(d)]
+                for name in files:
+                    if is_ignored_name(name) or Path(name).suffix.lower() not in EXTENSIONS:
+                        continue
+                    found.append(os.path.join(root, name))
+            found.sort(key=lambda f: Path(f).relative_to(p).as_posix())
+            out.extend(found)
+        elif not p.exists():
+            out.append(_Err("MissingFileError", str(given), "does not exist; check the path"))
+        else:
+            out.append(str(given))
+    return out
+
+
+def _unique(wanted: str, used: set[str]) -> str:
+    rid, n = wanted, 2
+    while rid in used:
+        rid = f"{wanted}-{n}"
+        n += 1
+    used.add(rid)
+    return rid
+
+
+def _load_all(
+    files: list[str],
+    opts: _Options,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[list[_Item | _Err]]:
+    if workers is None:
+        workers = 1 if len(files) < PARALLEL_THRESHOLD else min(os.cpu_count() or 1, 8)
+    workers = max(1, min(workers, len(files) or 1))
+    results: list[list[_Item | _Err]] = []
+    if workers == 1:
+        for i, f in enumerate(files, 1):
+            results.append(_load(f, opts))
+            if progress:
+                progress(i, len(files))
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from itertools import repeat
+
+    chunksize = max(1, len(files) // (workers * 4))
+    ctx = multiprocessing.get_context("spawn")  # fork is unsafe once torch/BLAS threads run
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for i, res in enumerate(pool.map(_load, files, repeat(opts), chunksize=chunksize), 1):
+            results.append(res)
+            if progress:
+                progress(i, len(files))
+    return results
+
+
+def read_reports(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    errors: Literal["collect", "raise"] = "collect",
+    text_column: str | None = None,
+    id_column: str | None = None,
+    metadata_columns: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> IngestResult:
+    """Read files, folders (recursive, sorted) and zip archives into reports.
+
+    Ids are file stems made unique (``verslag``, ``verslag-2``); table rows get
+    ``<stem>-<row>`` or their ``id_column``. A report whose text repeats an earlier one is left
+    out and listed in ``duplicates``. With ``errors="collect"`` unreadable inputs land in
+    ``skipped`` and the rest is still read; with ``"raise"`` the first one is raised.
+    ``workers``: processes to read with (default: one per core, serial below
+    :data:`PARALLEL_THRESHOLD` files or on one core).
+    """
+    if errors not in ("collect", "raise"):
+        raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
+    opts = _Options(TableOptions(text_column, id_column, metadata_columns), limits)
+    expanded = _expand(paths)
+    files = [e for e in expanded if isinstance(e, str)]
+    loaded = iter(_load_all(files, opts, workers, progress))
+    result = IngestResult()
+    used: set[str] = set()
+    seen: dict[str, str] = {}
+    for entry in expanded:
+        items = [entry] if isinstance(entry, _Err) else next(loaded)
+        for item in items:
+            if isinstance(item, _Err):
+                if errors == "raise":
+                    raise item.error()
+                result.skipped.append(item.error())
+                continue
+            report = Report(
+                id="",
+                source=item.source,
+                format=item.format,
+                text=item.text,
+                metadata=item.metadata,
+            )
+            if report.sha256 in seen:
+                result.duplicates.append((item.source, seen[report.sha256]))
+                continue
+            rid = _unique(item.row_id or item.stem, used)
+            seen[report.sha256] = rid
+            result.reports.append(
+                Report(rid, item.source, item.format, item.text, item.metadata, report.sha256)
+            )
+    return result
+
+
+def read_report(
+    path: str | Path, *, report_id: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Report:
+    """Read one file into a :class:`Report`; raises an :class:`InputError` subclass.
+
+    A table or archive holding more than one report is refused: use :func:`read_reports`.
+    """
+    items = _load(str(path), _Options(limits=limits))
+    for item in items:
+        if isinstance(item, _Err):
+            raise item.error()
+    if len(items) != 1:
+        raise UnsupportedFormatError(
+            str(path), f"holds {len(items)} reports; read it with read_reports"
+        )
+    item = items[0]
+    assert isinstance(item, _Item)
+    rid = report_id or item.row_id or item.stem
+    return Report(rid, item.source, item.format, item.text, item.metadata)

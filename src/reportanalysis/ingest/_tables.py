@@ -1,0 +1,157 @@
+"""Tables where each row is a report: ``.csv`` (dialect sniffed) and ``.xlsx`` (openpyxl).
+
+The text column is the one with the longest average text unless it is named; the other
+columns become metadata (``metadata_columns`` restricts them); ``id_column`` names the ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import CorruptFileError, EmptyReportError, InputError, UnsupportedFormatError
+from ._decode import decode_bytes
+from ._metadata import normalise_key, parse_bezoek, parse_date
+from ._office import safe_container
+from ._safety import DEFAULT_LIMITS, Limits
+
+__all__ = ["Row", "TableOptions", "read_csv", "read_xlsx", "rows_to_reports"]
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    text_column: str | None = None
+    id_column: str | None = None
+    metadata_columns: Sequence[str] | None = None
+
+
+@dataclass
+class Row:
+    """One report out of a table: its text, an id if the table names one, and metadata."""
+
+    text: str
+    row: int
+    row_id: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10] if hasattr(value, "hour") else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _find(header: list[str], name: str, source: str, what: str) -> int:
+    lowered = [h.strip().lower() for h in header]
+    if name.strip().lower() in lowered:
+        return lowered.index(name.strip().lower())
+    raise UnsupportedFormatError(
+        source, f"has no {what} column {name!r}; the columns are: {', '.join(header)}"
+    )
+
+
+def _meta_value(key: str, value: str) -> Any:
+    if key == "datum":
+        return parse_date(value) or value
+    if key == "bezoek":
+        n = parse_bezoek(value)
+        return n if n is not None else value
+    return value
+
+
+def rows_to_reports(
+    table: list[list[str]], source: str, options: TableOptions, extra: dict[str, Any]
+) -> tuple[list[Row], list[InputError]]:
+    """Rows (header first) → one :class:`Row` per data row that holds text."""
+    table = [r for r in table if any(c.strip() for c in r)]
+    if len(table) < 2:
+        raise EmptyReportError(source, "holds no rows under the header")
+    header = [h.strip() or f"kolom{i + 1}" for i, h in enumerate(table[0])]
+    body = [r + [""] * (len(header) - len(r)) for r in table[1:]]
+    if options.text_column is not None:
+        text_col = _find(header, options.text_column, source, "text")
+    else:
+        averages = [sum(len(r[i]) for r in body) / len(body) for i in range(len(header))]
+        text_col = max(range(len(header)), key=lambda i: averages[i])
+    id_col = _find(header, options.id_column, source, "id") if options.id_column else None
+    if options.metadata_columns is not None:
+        meta_cols = [_find(header, c, source, "metadata") for c in options.metadata_columns]
+    else:
+        meta_cols = [i for i in range(len(header)) if i not in (text_col, id_col)]
+    rows: list[Row] = []
+    errors: list[InputError] = []
+    for n, r in enumerate(body, 1):
+        text = r[text_col]
+        if not text.strip():
+            errors.append(
+                EmptyReportError(source, f"row {n} holds no text in {header[text_col]!r}")
+            )
+            continue
+        meta = dict(extra)
+        meta["row"] = n
+        for i in meta_cols:
+            if r[i].strip():
+                key = normalise_key(header[i])
+                meta[key] = _meta_value(key, r[i].strip())
+        row_id = r[id_col].strip() if id_col is not None and r[id_col].strip() else None
+        rows.append(Row(text=text, row=n, row_id=row_id, metadata=meta))
+    return rows, errors
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def read_csv(data: bytes, source: str, options: TableOptions) -> tuple[list[Row], list[InputError]]:
+    """Reports from the rows of a CSV file (encoding detected, dialect sniffed)."""
+    text, encoding = decode_bytes(data, source)
+    sample = text[:16384]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = _Semicolon if sample.count(";") > sample.count(",") else csv.excel
+    try:
+        table = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise CorruptFileError(source, f"is not readable CSV ({exc})") from None
+    return rows_to_reports(table, source, options, {"encoding": encoding})
+
+
+def read_xlsx(
+    data: bytes, source: str, options: TableOptions, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[Row], list[InputError]]:
+    """Reports from the rows of every sheet of an .xlsx workbook that holds a table."""
+    safe_container(data, source, limits)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on broken workbooks
+        raise CorruptFileError(source, f"is not a readable Excel workbook ({exc})") from None
+    rows: list[Row] = []
+    errors: list[InputError] = []
+    sheets = []
+    try:
+        for ws in wb.worksheets:
+            table = [[_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            if sum(1 for r in table if any(c.strip() for c in r)) >= 2:
+                sheets.append((ws.title, table))
+    finally:
+        wb.close()
+    if not sheets:
+        raise EmptyReportError(source, "holds no sheet with a header and rows")
+    for title, table in sheets:
+        got, bad = rows_to_reports(table, source, options, {"sheet": title})
+        if len(sheets) > 1:
+            for r in got:
+                r.row_id = r.row_id or f"{title}-{r.row}"
+        rows.extend(got)
+        errors.extend(bad)
+    return rows, errors
