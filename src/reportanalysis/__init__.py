@@ -6,6 +6,8 @@ Importing the package is cheap: heavy libraries load inside the functions that n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import (
     ConfigError,
     CorruptFileError,
@@ -27,6 +29,25 @@ from .model import Anecdote, Code, Codebook, Label, Report, Theme, to_frame
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:  # type checkers see the lazy names as ordinary imports
+    from .project import Project
+
+# Names imported on first use (module ``__getattr__``), so ``import reportanalysis`` stays cheap.
+_LAZY: dict[str, str] = {
+    "Project": ".project",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "Anecdote",
     "Code",
@@ -42,6 +63,7 @@ __all__ = [
     "ModelUnavailableError",
     "NoTextLayerError",
     "NotFittedError",
+    "Project",
     "ProjectError",
     "Report",
     "ReportAnalysisError",

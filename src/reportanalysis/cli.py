@@ -145,6 +145,142 @@ def _root(
 # Commands are added below, one section per pipeline step, each a few lines over a library call.
 
 
+# --------------------------------------------------------------------------- ingest, reports
+
+ProjectOption = Annotated[Path, typer.Option("--project", help="Het projectbestand (.ra).")]
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Verslagen: bestanden, mappen of zips.")],
+    project: ProjectOption,
+    text_column: Annotated[
+        str | None, typer.Option("--text-column", help="Tabellen: kolom met de tekst.")
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="Tabellen: kolom met het id.")
+    ] = None,
+) -> None:
+    """Verslagen inlezen in een projectbestand (wordt aangemaakt als het er nog niet is)."""
+    from .project import Project
+
+    try:
+        with Project.open_or_create(project) as store:
+            result = store.add_reports(paths, text_column=text_column, id_column=id_column)
+            total = len(store.reports())
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"{len(result.reports)} verslagen toegevoegd aan {project} ({total} in totaal)")
+    if result.duplicates:
+        typer.echo(f"{len(result.duplicates)} dubbel, niet opnieuw toegevoegd:")
+        for source, same_as in result.duplicates:
+            typer.echo(f"  {source} = {same_as}")
+    if result.skipped:
+        typer.echo(f"{len(result.skipped)} overgeslagen:")
+        for line in iter_errors(result.skipped):
+            typer.echo(f"  {line}")
+    raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
+
+
+@app.command("reports")
+def reports_command(
+    project: ProjectOption, fmt: FormatOption = OutputFormat.table, output: OutOption = None
+) -> None:
+    """De verslagen in een project: id, formaat, initiatief, bezoek, datum, tekens."""
+    from .project import Project
+
+    try:
+        with Project.open(project) as store:
+            reports = store.reports()
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    rows = [
+        {
+            "id": r.id,
+            "format": r.format,
+            **{k: r.metadata.get(k) for k in ("initiatief", "bezoek", "datum")},
+            "tekens": len(r.text),
+        }
+        for r in reports
+    ]
+    columns = ["id", "format", "initiatief", "bezoek", "datum", "tekens"]
+    write_rows(rows, fmt, output, columns=columns)
+
+
+# --------------------------------------------------------------------------- split
+
+
+@app.command("split")
+def split_command(
+    paths: Annotated[list[Path], typer.Argument(help="Verslagen: bestanden of mappen.")],
+    fmt: FormatOption = OutputFormat.jsonl,
+    output: OutOption = None,
+    no_embeddings: Annotated[
+        bool, typer.Option("--no-embeddings", help="Alleen signaalwoorden en lengte, geen model.")
+    ] = False,
+    pseudonymise: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymise/--no-pseudonymise",
+            help="text gepseudonimiseerd (start/end blijven naar het origineel wijzen, pstart/pend "
+            "erbij). Standaard uit: het evaluatiecontract vraagt text gelijk aan het bestand.",
+        ),
+    ] = False,
+) -> None:
+    """Verslagen splitsen in anekdotes (één regel per anekdote: report, start, end, text …)."""
+    from .ingest import read_reports
+    from .segment import SPLIT_COLUMNS, Splitter, anecdote_rows
+
+    try:
+        result = read_reports(paths, errors="collect")
+        splitter = Splitter(embedder="none" if no_embeddings else None)
+        rows = anecdote_rows(splitter.split_many(result.reports))
+        if pseudonymise:
+            from .privacy import pseudonymise_rows
+
+            rows = pseudonymise_rows(rows, result.reports)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    table = ("report", "start", "end", "section", "text")
+    write_rows(rows, fmt, output, columns=SPLIT_COLUMNS if fmt is OutputFormat.jsonl else table)
+    for line in iter_errors(result.skipped):
+        typer.echo(line, err=True)
+    raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
+
+
+# --------------------------------------------------------------------------- pseudonymise
+
+
+@app.command("pseudonymise")
+def pseudonymise_command(
+    paths: Annotated[list[Path], typer.Argument(help="Verslagen: bestanden, mappen of zips.")],
+    out: Annotated[Path, typer.Option("--out", help="Map voor de gepseudonimiseerde .txt's.")],
+    key: Annotated[
+        Path | None,
+        typer.Option("--key", help="Schrijf de sleutel (pseudoniem → origineel, JSON) hierheen."),
+    ] = None,
+    keep: Annotated[
+        list[str] | None, typer.Option("--keep", help="Woord of naam die nooit vervangen wordt.")
+    ] = None,
+    name: Annotated[
+        list[str] | None, typer.Option("--name", help="Extra naam om overal te vervangen.")
+    ] = None,
+) -> None:
+    """Persoonsgegevens vervangen door vaste pseudoniemen: één .txt per verslag in --out."""
+    from .privacy import pseudonymise_paths
+
+    try:
+        result = pseudonymise_paths(paths, out, key=key, keep=keep or (), extra_names=name or ())
+    except (ReportAnalysisError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    for line in iter_errors(result.skipped):
+        typer.echo(line, err=True)
+    typer.echo(f"{len(result.written)} verslagen gepseudonimiseerd in {out}/")
+    if result.key is not None:
+        typer.echo(f"Sleutel geschreven naar {result.key}: bewaar die apart van de uitvoer.")
+    raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
+
+
 # --------------------------------------------------------------------------- run (pipeline)
 
 
@@ -226,6 +362,133 @@ class _stage_progress:
     def __exit__(self, *exc: Any) -> None:
         if self._progress is not None:
             self._progress.__exit__(*exc)
+
+
+# --------------------------------------------------------------------------- practices, kinds
+
+InputOption = Annotated[
+    Path, typer.Option("--input", help="Anekdotes als JSON-regels (met 'text').")
+]
+TrainOption = Annotated[
+    Path | None,
+    typer.Option("--train", help="Gelabelde anekdotes als JSON-regels om van te leren."),
+]
+
+
+@app.command("practices")
+def practices_command(
+    input: InputOption,
+    train: TrainOption = None,
+    framework: Annotated[
+        str,
+        typer.Option("--framework", help="Naam van een ingebouwd raamwerk of een TOML-bestand."),
+    ] = "publieke_bricoleurs",
+    fmt: FormatOption = OutputFormat.jsonl,
+    output: OutOption = None,
+) -> None:
+    """Anekdotes koppelen aan de vijf vitale werkpraktijken (P1..P5 of none)."""
+    from .frameworks.apply import label_practices
+
+    rows = read_jsonl(input)
+    require_field(rows, "text", input)
+    train_rows = read_jsonl(train) if train is not None else None
+    if train_rows is not None:
+        require_field(train_rows, "text", train)
+        require_field(train_rows, "practice", train)
+    try:
+        out = label_practices(rows, train=train_rows, framework=framework)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    write_rows(out, fmt, output, columns=["text", "practice", "secondary_practice"])
+
+
+@app.command("kinds")
+def kinds_command(
+    input: InputOption,
+    train: TrainOption = None,
+    fmt: FormatOption = OutputFormat.jsonl,
+    output: OutOption = None,
+) -> None:
+    """Anekdotes indelen in succes, knelpunt of aanknopingspunt."""
+    from .frameworks.apply import label_kinds
+
+    rows = read_jsonl(input)
+    require_field(rows, "text", input)
+    train_rows = read_jsonl(train) if train is not None else None
+    if train_rows is not None:
+        require_field(train_rows, "text", train)
+        require_field(train_rows, "kind", train)
+    try:
+        out = label_kinds(rows, train=train_rows)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    write_rows(out, fmt, output, columns=["text", "kind"])
+
+
+# --------------------------------------------------------------------------- suggest (labels)
+
+
+@app.command("suggest")
+def suggest_command(
+    input: InputOption,
+    field: Annotated[str, typer.Option("--field", help="Naam van het veld dat erbij komt.")],
+    codebook: Annotated[
+        Path | None,
+        typer.Option("--codebook", help="Codeboek: .toml, .json ({naam: definitie}), .csv, .xlsx."),
+    ] = None,
+    train: TrainOption = None,
+    fmt: FormatOption = OutputFormat.jsonl,
+    output: OutOption = None,
+) -> None:
+    """Codes voorstellen voor anekdotes (uit het codeboek en/of gelabelde voorbeelden)."""
+    from .labels import load_codebook
+    from .labels.workflow import suggest_rows
+
+    rows = read_jsonl(input)
+    require_field(rows, "text", input)
+    train_rows = read_jsonl(train) if train is not None else None
+    if train_rows is not None:
+        require_field(train_rows, "text", train)
+        require_field(train_rows, field, train)
+    if codebook is None and train_rows is None:
+        raise fail("geef een codeboek (--codebook) of gelabelde voorbeelden (--train)")
+    try:
+        book = load_codebook(codebook) if codebook is not None else None
+        out = suggest_rows(rows, field, book, train=train_rows)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    write_rows(out, fmt, output, columns=["text", field, f"{field}_score"])
+
+
+# --------------------------------------------------------------------------- report
+
+
+@app.command("report")
+def report_command(
+    project: ProjectOption,
+    out: Annotated[Path, typer.Option("--out", help="Map voor report.html, .docx, .xlsx …")],
+    formats: Annotated[
+        str, typer.Option("--format", help="Komma-gescheiden: html,docx,xlsx,md,json.")
+    ] = "html,docx,xlsx,md,json",
+    language: Annotated[str, typer.Option("--language", help="nl of en.")] = "nl",
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help="Map met eigen report.html.j2/report.md.j2.")
+    ] = None,
+) -> None:
+    """Het rapport met aanbevelingen schrijven uit een geanalyseerd project."""
+    from .pipeline import tables_from_project
+    from .project import Project
+    from .report import build_recommendations, render
+
+    try:
+        with Project.open(project) as store:
+            tables = tables_from_project(store)
+        recs = build_recommendations(tables, language=language)
+        written = render(recs, out, formats=formats.split(","), template_dir=templates)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    for path in written.values():
+        typer.echo(f"geschreven: {path}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
