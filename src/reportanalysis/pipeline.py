@@ -590,10 +590,10 @@ def _practices(
     X_train, y_train = _training(manual, frame, [*(p.code for p in framework.practices), "none"])
     mapper = PracticeMapper(framework=framework, embedder=embedder, **config.practices)
     mapper.fit(X_train, y_train)
-    primary, secondary, scores = mapper.predict_with_secondary(list(frame["text"]))
-    frame["practice"] = list(primary)
-    frame["secondary_practice"] = list(secondary)
-    frame["practice_score"] = [float(s) for s in scores]
+    top2 = mapper.predict_top2(list(frame["text"]))
+    frame["practice"] = [primary for primary, _, _, _ in top2]
+    frame["secondary_practice"] = [secondary for _, _, secondary, _ in top2]
+    frame["practice_score"] = [float(score) for _, score, _, _ in top2]
 
 
 def _kinds(

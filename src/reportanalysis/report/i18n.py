@@ -1,0 +1,303 @@
+"""The fixed text of the report in Dutch (default) and English.
+
+Anecdote text is never translated; only headings, labels and sentences the report adds.
+
+>>> t = strings("en")
+>>> t["kind.knelpunt"]
+'bottleneck'
+>>> strings("nl")["audience.gemeente"]
+'gemeente'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..errors import ConfigError
+
+__all__ = ["LANGUAGES", "strings"]
+
+_NL: dict[str, str] = {
+    "title": "Leren van samenwerking: bevindingen en aanbevelingen",
+    "subtitle": "Analyse van bezoekverslagen bij bewonersinitiatieven",
+    "toc": "Inhoud",
+    "summary": "Samenvatting",
+    "summary.text": (
+        "Deze rapportage bundelt {anecdotes} anekdotes uit {reports} verslagen van "
+        "{initiatives} initiatieven. Er zijn {n_succes} successen, {n_knelpunt} knelpunten en "
+        "{n_aanknopingspunt} aanknopingspunten gevonden, verdeeld over {themes} thema's."
+    ),
+    "summary.top_themes": "De grootste thema's",
+    "summary.key_recommendations": "Belangrijkste aanbevelingen",
+    "overview": "Overzicht",
+    "overview.reports": "Verslagen",
+    "overview.initiatives": "Initiatieven",
+    "overview.visits": "Bezoeken",
+    "overview.anecdotes": "Anekdotes",
+    "overview.themes": "Thema's",
+    "overview.coders": "Codeurs",
+    "overview.labels": "Labels",
+    "overview.agreement": "Overeenstemming tussen codeurs",
+    "overview.no_agreement": "niet berekend (één codeur of geen dubbel gecodeerde anekdotes)",
+    "overview.period": "Periode",
+    "overview.unknown": "onbekend",
+    "overview.not_pseudonymised": (
+        "Let op: de tekst in deze rapportage is niet gepseudonimiseerd. "
+        "Verspreid haar niet buiten het analyseteam."
+    ),
+    "charts": "Figuren",
+    "chart.practices": "Anekdotes per werkpraktijk en soort",
+    "chart.heatmap": "Thema's × werkpraktijken (aantal anekdotes)",
+    "chart.kinds": "Soort anekdote per thema",
+    "chart.count": "aantal anekdotes",
+    "themes": "Thema's",
+    "theme.size": "Omvang",
+    "theme.size_text": "{size} anekdotes uit {reports} van {n_reports} verslagen ({report_share}) "
+    "en {initiatives} van {n_initiatives} initiatieven ({initiative_share})",
+    "theme.keywords": "Kernwoorden",
+    "theme.practices": "Betrokken werkpraktijken",
+    "theme.kinds": "Successen, knelpunten en aanknopingspunten",
+    "theme.quotes": "Uit de verslagen",
+    "theme.recommendations": "Aanbevelingen",
+    "theme.no_recommendations": (
+        "Geen aanbevelingen: de verslagen bevatten bij dit thema geen knelpunten of "
+        "aanknopingspunten."
+    ),
+    "rec.for": "Aanbeveling voor {audience}",
+    "rec.see": "zie",
+    "rec.lead.afspraak": "Zet deze afspraak voort en bewaak haar",
+    "rec.lead.voorstel": "Neem dit voorstel over",
+    "rec.lead.knelpunt": "Pak dit knelpunt aan",
+    "audience.gemeente": "gemeente",
+    "audience.initiatiefnemers": "initiatiefnemers",
+    "audience.gemeente.long": "de gemeente",
+    "audience.initiatiefnemers.long": "initiatiefnemers",
+    "practices": "Werkpraktijken",
+    "practice.strengths": "Sterke punten",
+    "practice.weak_spots": "Zwakke plekken",
+    "practice.none": "Geen voorbeelden.",
+    "practice.counts": "{n} anekdotes: {n_succes} successen, {n_knelpunt} knelpunten, "
+    "{n_aanknopingspunt} aanknopingspunten",
+    "change": "Verandering tussen eerste en tweede bezoek",
+    "change.none": "Er zijn geen verslagen van twee verschillende bezoeken: geen vergelijking.",
+    "change.visit": "bezoek {visit}",
+    "change.by_practice": "Per werkpraktijk",
+    "change.by_kind": "Per soort",
+    "change.rose": "Thema's die vaker voorkomen",
+    "change.fell": "Thema's die minder vaak voorkomen",
+    "change.nothing": "geen",
+    "change.category": "Categorie",
+    "change.share": "aandeel",
+    "appendix": "Bijlage: methode en gegevens",
+    "appendix.text": (
+        "De verslagen zijn ingelezen, gepseudonimiseerd en in anekdotes opgedeeld. Elke anekdote "
+        "is ingedeeld bij een thema, een vitale werkpraktijk (Publieke Bricoleurs) en een soort "
+        "(succes, knelpunt of aanknopingspunt). Aanbevelingen zijn letterlijk ontleend aan de "
+        "knelpunten, voorstellen en afspraken in de verslagen; elke aanbeveling noemt de "
+        "anekdotes waarop zij berust. Verwijzingen als A12 staan in de anekdotelijst hieronder "
+        "en in het Excel-bestand."
+    ),
+    "appendix.reports": "Geanalyseerde verslagen",
+    "appendix.settings": "Instellingen",
+    "appendix.anecdotes": "Anekdotes",
+    "col.ref": "Ref.",
+    "col.report": "Verslag",
+    "col.place": "Plaats",
+    "col.initiative": "Initiatief",
+    "col.visit": "Bezoek",
+    "col.date": "Datum",
+    "col.source": "Bron",
+    "col.format": "Formaat",
+    "col.theme": "Thema",
+    "col.practice": "Werkpraktijk",
+    "col.secondary_practice": "Tweede werkpraktijk",
+    "col.kind": "Soort",
+    "col.text": "Tekst",
+    "col.section": "Kopje",
+    "col.code": "Code",
+    "col.name": "Naam",
+    "col.definition": "Omschrijving",
+    "col.count": "Aantal",
+    "col.share": "Aandeel",
+    "col.setting": "Instelling",
+    "col.value": "Waarde",
+    "col.audience": "Voor",
+    "col.recommendation": "Aanbeveling",
+    "col.sources": "Bronnen",
+    "col.keywords": "Kernwoorden",
+    "col.size": "Omvang",
+    "col.coder": "Codeur",
+    "col.anecdote": "Anekdote",
+    "col.label_source": "Herkomst",
+    "col.confidence": "Zekerheid",
+    "col.time": "Tijd",
+    "col.total": "Totaal",
+    "kind.succes": "succes",
+    "kind.knelpunt": "knelpunt",
+    "kind.aanknopingspunt": "aanknopingspunt",
+    "kinds.succes": "Successen",
+    "kinds.knelpunt": "Knelpunten",
+    "kinds.aanknopingspunt": "Aanknopingspunten",
+    "practice.none_code": "geen werkpraktijk",
+    "place.line": "r. {line}",
+    "place.chars": "tekens {start}–{end}",
+    "sheet.overview": "overzicht",
+    "sheet.anecdotes": "anekdotes",
+    "sheet.labels": "labels",
+    "sheet.themes": "themas",
+    "sheet.practices": "werkpraktijken",
+    "sheet.recommendations": "aanbevelingen",
+    "sheet.theme_practice": "thema x werkpraktijk",
+    "sheet.theme_kind": "thema x soort",
+    "sheet.change": "bezoek 1 vs 2",
+    "generated": "Opgesteld",
+    "footer": "Gemaakt met reportanalysis {version}",
+}
+
+_EN: dict[str, str] = {
+    "title": "Learning from collaboration: findings and recommendations",
+    "subtitle": "Analysis of visit reports on citizens' initiatives",
+    "toc": "Contents",
+    "summary": "Summary",
+    "summary.text": (
+        "This report brings together {anecdotes} anecdotes from {reports} reports on "
+        "{initiatives} initiatives: {n_succes} successes, {n_knelpunt} bottlenecks and "
+        "{n_aanknopingspunt} points to improve on, across {themes} themes."
+    ),
+    "summary.top_themes": "The largest themes",
+    "summary.key_recommendations": "Key recommendations",
+    "overview": "Overview",
+    "overview.reports": "Reports",
+    "overview.initiatives": "Initiatives",
+    "overview.visits": "Visits",
+    "overview.anecdotes": "Anecdotes",
+    "overview.themes": "Themes",
+    "overview.coders": "Coders",
+    "overview.labels": "Labels",
+    "overview.agreement": "Agreement between coders",
+    "overview.no_agreement": "not computed (one coder or no anecdotes coded twice)",
+    "overview.period": "Period",
+    "overview.unknown": "unknown",
+    "overview.not_pseudonymised": (
+        "Note: the text in this report has not been pseudonymised. "
+        "Do not share it outside the analysis team."
+    ),
+    "charts": "Figures",
+    "chart.practices": "Anecdotes per work practice and kind",
+    "chart.heatmap": "Themes × work practices (number of anecdotes)",
+    "chart.kinds": "Kind of anecdote per theme",
+    "chart.count": "number of anecdotes",
+    "themes": "Themes",
+    "theme.size": "Size",
+    "theme.size_text": "{size} anecdotes from {reports} of {n_reports} reports ({report_share}) "
+    "and {initiatives} of {n_initiatives} initiatives ({initiative_share})",
+    "theme.keywords": "Keywords",
+    "theme.practices": "Work practices involved",
+    "theme.kinds": "Successes, bottlenecks and points to improve on",
+    "theme.quotes": "From the reports",
+    "theme.recommendations": "Recommendations",
+    "theme.no_recommendations": (
+        "No recommendations: the reports hold no bottlenecks or points to improve on for "
+        "this theme."
+    ),
+    "rec.for": "Recommendation for {audience}",
+    "rec.see": "see",
+    "rec.lead.afspraak": "Keep this agreement and follow it up",
+    "rec.lead.voorstel": "Adopt this proposal",
+    "rec.lead.knelpunt": "Address this bottleneck",
+    "audience.gemeente": "municipality",
+    "audience.initiatiefnemers": "initiators",
+    "audience.gemeente.long": "the municipality",
+    "audience.initiatiefnemers.long": "initiators",
+    "practices": "Work practices",
+    "practice.strengths": "Strengths",
+    "practice.weak_spots": "Weak spots",
+    "practice.none": "No examples.",
+    "practice.counts": "{n} anecdotes: {n_succes} successes, {n_knelpunt} bottlenecks, "
+    "{n_aanknopingspunt} points to improve on",
+    "change": "Change between the first and second visit",
+    "change.none": "There are no reports of two different visits: no comparison.",
+    "change.visit": "visit {visit}",
+    "change.by_practice": "Per work practice",
+    "change.by_kind": "Per kind",
+    "change.rose": "Themes that became more frequent",
+    "change.fell": "Themes that became less frequent",
+    "change.nothing": "none",
+    "change.category": "Category",
+    "change.share": "share",
+    "appendix": "Appendix: method and data",
+    "appendix.text": (
+        "The reports were read, pseudonymised and split into anecdotes. Each anecdote was "
+        "assigned a theme, a vital work practice (Publieke Bricoleurs) and a kind (success, "
+        "bottleneck or point to improve on). Recommendations are taken literally from the "
+        "bottlenecks, proposals and agreements in the reports; each one names the anecdotes it "
+        "rests on. References such as A12 are listed below and in the Excel file."
+    ),
+    "appendix.reports": "Reports analysed",
+    "appendix.settings": "Settings",
+    "appendix.anecdotes": "Anecdotes",
+    "col.ref": "Ref.",
+    "col.report": "Report",
+    "col.place": "Place",
+    "col.initiative": "Initiative",
+    "col.visit": "Visit",
+    "col.date": "Date",
+    "col.source": "Source",
+    "col.format": "Format",
+    "col.theme": "Theme",
+    "col.practice": "Work practice",
+    "col.secondary_practice": "Second work practice",
+    "col.kind": "Kind",
+    "col.text": "Text",
+    "col.section": "Heading",
+    "col.code": "Code",
+    "col.name": "Name",
+    "col.definition": "Definition",
+    "col.count": "Count",
+    "col.share": "Share",
+    "col.setting": "Setting",
+    "col.value": "Value",
+    "col.audience": "For",
+    "col.recommendation": "Recommendation",
+    "col.sources": "Sources",
+    "col.keywords": "Keywords",
+    "col.size": "Size",
+    "col.coder": "Coder",
+    "col.anecdote": "Anecdote",
+    "col.label_source": "Source",
+    "col.confidence": "Confidence",
+    "col.time": "Time",
+    "col.total": "Total",
+    "kind.succes": "success",
+    "kind.knelpunt": "bottleneck",
+    "kind.aanknopingspunt": "point to improve on",
+    "kinds.succes": "Successes",
+    "kinds.knelpunt": "Bottlenecks",
+    "kinds.aanknopingspunt": "Points to improve on",
+    "practice.none_code": "no work practice",
+    "place.line": "l. {line}",
+    "place.chars": "chars {start}–{end}",
+    "sheet.overview": "overview",
+    "sheet.anecdotes": "anecdotes",
+    "sheet.labels": "labels",
+    "sheet.themes": "themes",
+    "sheet.practices": "practices",
+    "sheet.recommendations": "recommendations",
+    "sheet.theme_practice": "theme x practice",
+    "sheet.theme_kind": "theme x kind",
+    "sheet.change": "visit 1 vs 2",
+    "generated": "Generated",
+    "footer": "Made with reportanalysis {version}",
+}
+
+LANGUAGES: dict[str, Mapping[str, str]] = {"nl": _NL, "en": _EN}
+
+
+def strings(language: str) -> Mapping[str, str]:
+    """The fixed strings for ``language`` (``"nl"`` or ``"en"``)."""
+    try:
+        return LANGUAGES[language]
+    except KeyError:
+        raise ConfigError(
+            f"language {language!r} is not available; choose one of {sorted(LANGUAGES)}"
+        ) from None

@@ -1,0 +1,243 @@
+"""The recommendations report as plain frozen dataclasses: what every renderer draws from.
+
+:class:`Recommendations` is the whole report; :meth:`Recommendations.to_dict` is its JSON form.
+Anecdotes are cited by short references (``A1``, ``A2`` …, in report order) that every output
+format shows the same way, each with its report id and place in the report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import strings
+
+__all__ = [
+    "AnecdoteRef",
+    "Appendix",
+    "ChangeRow",
+    "Count",
+    "LabelRow",
+    "Matrix",
+    "Overview",
+    "PracticeSection",
+    "Recommendation",
+    "Recommendations",
+    "ReportRow",
+    "ThemeSection",
+    "VisitChange",
+]
+
+
+@dataclass(frozen=True)
+class AnecdoteRef:
+    """One anecdote as the report cites it: ``ref`` (``A12``) plus where it comes from."""
+
+    ref: str
+    id: str
+    report_id: str
+    start: int
+    end: int
+    line: int | None
+    place: str
+    text: str
+    section: str | None
+    theme: str | None
+    theme_label: str | None
+    practice: str | None
+    secondary_practice: str | None
+    kind: str | None
+    initiative: str | None
+    visit: int | None
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count and its share of a whole (``share`` in 0..1)."""
+
+    key: str
+    label: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A recommendation drawn from the text of the anecdotes it cites.
+
+    ``text`` is a sentence taken verbatim from the first cited anecdote; ``cue`` says why it was
+    chosen (``afspraak``: an agreement, ``voorstel``: a proposal or wish, ``knelpunt``: a
+    bottleneck to address); ``audience`` is ``gemeente`` or ``initiatiefnemers``.
+    """
+
+    audience: str
+    cue: str
+    lead: str
+    text: str
+    theme_label: str
+    anecdote_ids: tuple[str, ...]
+    refs: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    """One theme: its size and spread, kinds, practices, quotes and recommendations."""
+
+    id: str
+    label: str
+    keywords: tuple[str, ...]
+    size: int
+    n_reports: int
+    n_initiatives: int
+    report_share: float
+    initiative_share: float
+    kinds: tuple[Count, ...]
+    practices: tuple[Count, ...]
+    successes: tuple[str, ...]
+    bottlenecks: tuple[str, ...]
+    improvements: tuple[str, ...]
+    quotes: tuple[AnecdoteRef, ...]
+    recommendations: tuple[Recommendation, ...]
+
+
+@dataclass(frozen=True)
+class PracticeSection:
+    """One work practice: how often it shows, its strengths and its weak spots."""
+
+    code: str
+    name: str
+    definition: str
+    count: int
+    kinds: tuple[Count, ...]
+    strengths: tuple[AnecdoteRef, ...]
+    weak_spots: tuple[AnecdoteRef, ...]
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A category counted at the first and at the second visit (shares within each visit)."""
+
+    key: str
+    label: str
+    count_first: int
+    share_first: float
+    count_second: int
+    share_second: float
+    delta: float
+
+
+@dataclass(frozen=True)
+class VisitChange:
+    """The change between two visits; ``available`` is False when there is only one visit."""
+
+    available: bool
+    first: int | None
+    second: int | None
+    by_practice: tuple[ChangeRow, ...] = ()
+    by_kind: tuple[ChangeRow, ...] = ()
+    themes_rose: tuple[ChangeRow, ...] = ()
+    themes_fell: tuple[ChangeRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A count table: ``values[i][j]`` anecdotes in row ``rows[i]`` and column ``columns[j]``."""
+
+    name: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One analysed report."""
+
+    id: str
+    source: str
+    format: str
+    initiative: str | None
+    visit: int | None
+    date: str | None
+    anecdotes: int
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """One label a coder put on an anecdote (``time`` as ISO text)."""
+
+    ref: str
+    anecdote_id: str
+    code: str
+    coder: str
+    source: str
+    confidence: float | None
+    time: str | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The counts at the top of the report."""
+
+    n_reports: int
+    n_initiatives: int
+    visits: tuple[int, ...]
+    n_anecdotes: int
+    n_themes: int
+    coders: tuple[str, ...]
+    n_labels: int
+    agreement: dict[str, Any] | None
+    period_start: str | None
+    period_end: str | None
+    pseudonymised: bool
+    kinds: tuple[Count, ...]
+    practices: tuple[Count, ...]
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """Method and data: the reports analysed and the settings (seed, versions, configuration)."""
+
+    reports: tuple[ReportRow, ...]
+    settings: tuple[tuple[str, str], ...]
+    seed: str | None
+    versions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    """The whole report, in one language; renderers only format what is here."""
+
+    language: str
+    title: str
+    generated: str | None
+    overview: Overview
+    key_recommendations: tuple[Recommendation, ...]
+    themes: tuple[ThemeSection, ...]
+    practices: tuple[PracticeSection, ...]
+    change: VisitChange
+    appendix: Appendix
+    anecdotes: tuple[AnecdoteRef, ...]
+    labels: tuple[LabelRow, ...]
+    theme_practice: Matrix
+    theme_kind: Matrix
+    practice_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def t(self) -> Mapping[str, str]:
+        """The fixed strings of :attr:`language`."""
+        return strings(self.language)
+
+    def anecdote(self, ref: str) -> AnecdoteRef:
+        """The anecdote with short reference ``ref`` (``A12``) or id."""
+        for a in self.anecdotes:
+            if ref in (a.ref, a.id):
+                return a
+        raise KeyError(ref)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as JSON-ready builtins (tuples become lists)."""
+        return dataclasses.asdict(self)

@@ -1,0 +1,80 @@
+"""The Jinja2 environments for the HTML and Markdown templates, and their filters.
+
+A user folder given as ``template_dir`` is searched first, so a ``report.html.j2`` or
+``report.md.j2`` there replaces ours (copy ours from ``reportanalysis/report/templates``).
+HTML is always autoescaped; in Markdown every value from the data passes the ``md`` filter.
+
+>>> md_escape("<script>alert(1)</script> *vet* | #1")
+'\\\\<script\\\\>alert(1)\\\\</script\\\\> \\\\*vet\\\\* \\\\| \\\\#1'
+>>> md_escape("1. punt"), md_escape("0.797"), md_escape("- streep")
+('1\\\\. punt', '0.797', '\\\\- streep')
+>>> pct(0.125), signed_pct(-0.05)
+('12%', '−5 pp')
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+__all__ = ["TEMPLATE_DIR", "environment", "md_escape", "pct", "signed_pct"]
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~{}])")
+_MD_LINE_START = re.compile(r"^(?:([-+=>])|(\d+)([.)])(?=\s|$))")
+
+
+def md_escape(value: Any) -> str:
+    """Text that Markdown shows literally: one line, markup characters backslash-escaped."""
+    text = " ".join(str("" if value is None else value).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+
+
+def pct(share: float) -> str:
+    """A share in 0..1 as a whole percentage."""
+    return f"{round(100 * float(share)):d}%"
+
+
+def signed_pct(delta: float) -> str:
+    """A change of share in percentage points, with its sign."""
+    points = round(100 * float(delta))
+    if points > 0:
+        return f"+{points} pp"
+    if points < 0:
+        return f"−{-points} pp"
+    return "0 pp"
+
+
+def fmt(value: Any) -> str:
+    """Numbers to three decimals, everything else as text."""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def kind_count(overview: Any, kind: str) -> int:
+    return next((c.count for c in overview.kinds if c.key == kind), 0)
+
+
+def environment(kind: str, template_dir: str | Path | None = None) -> Any:
+    """A Jinja2 environment for ``"html"`` (autoescape on) or ``"md"`` templates."""
+    import jinja2
+
+    from .. import __version__
+    from .build import KINDS
+
+    paths = [str(template_dir)] if template_dir else []
+    paths.append(str(TEMPLATE_DIR))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths),
+        autoescape=(kind == "html"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=(kind == "md"),
+        lstrip_blocks=(kind == "md"),
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md_escape, pct=pct, signed_pct=signed_pct)
+    env.globals.update(fmt=fmt, kind_count=kind_count, version=__version__, kinds=KINDS)
+    return env
