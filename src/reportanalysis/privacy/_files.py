@@ -1,0 +1,57 @@
+"""Pseudonymise files: read reports, write one pseudonymised .txt per report, key apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["PseudonymiseResult", "pseudonymise_paths"]
+
+
+@dataclass
+class PseudonymiseResult:
+    """What :func:`pseudonymise_paths` wrote and which inputs it skipped."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[InputError] = field(default_factory=list)
+    key: Path | None = None
+
+
+def pseudonymise_paths(
+    paths: str | Path | Iterable[str | Path],
+    out: str | Path,
+    *,
+    key: str | Path | None = None,
+    extra_names: Sequence[str] = (),
+    keep: Sequence[str] = (),
+    seed: int = 0,
+) -> PseudonymiseResult:
+    """Read reports (files, folders, zips), write ``<out>/<report id>.txt`` pseudonymised.
+
+    The key (pseudonym → original, JSON) is written to ``key`` only when it is given; it must
+    not lie inside ``out``, so the outputs can circulate without it.
+    """
+    from ..ingest import read_reports
+    from ._pseudonymiser import Pseudonymiser
+
+    out = Path(out)
+    if key is not None:
+        key_path = Path(key).resolve()
+        if out.resolve() in key_path.parents:
+            raise ValueError(f"{key}: write the key outside the output folder {out}")
+    ingested = read_reports(paths, errors="collect")
+    ps = Pseudonymiser(extra_names=extra_names, keep=keep, seed=seed)
+    ps.fit(ingested.reports)
+    result = PseudonymiseResult(skipped=list(ingested.skipped))
+    out.mkdir(parents=True, exist_ok=True)
+    for report in ingested.reports:
+        target = out / f"{report.id}.txt"
+        target.write_text(ps.transform(report).text, encoding="utf-8")
+        result.written.append(target)
+    if key is not None:
+        ps.write_key(key)
+        result.key = Path(key)
+    return result

@@ -1,0 +1,239 @@
+"""Pattern detectors for personal data with a fixed form: e-mail, phone, IBAN, BSN and friends.
+
+Every detector returns ``(start, end, kind, value)`` tuples, ``value`` being the normalised
+form used to give the same datum the same pseudonym everywhere::
+
+    >>> [(k, v) for _, _, k, v in find_patterns("Bel 06-12345678 of mail a.b@x.nl.")]
+    [('phone', '0612345678'), ('email', 'a.b@x.nl')]
+    >>> elfproef("111222333"), iban_valid("NL91ABNA0417164300")
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+__all__ = ["PATTERN_KINDS", "elfproef", "find_patterns", "iban_valid"]
+
+Found = tuple[int, int, str, str]
+
+PATTERN_KINDS = ("email", "url", "iban", "bsn", "phone", "address", "postcode", "birthdate")
+
+# ----------------------------------------------------------------------------- e-mail and URL
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+(?:@|\s?\[at\]\s?|\s?\(at\)\s?)[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?!\w)"
+)
+_URL = re.compile(
+    r"(?<![\w@/])(?:https?://|www\.|(?:[\w-]+\.)?(?:facebook|instagram|linkedin|twitter|x|"
+    r"tiktok|youtube|threads|nextdoor)\.com/)[^\s<>\"“”‘’()\[\]]+",
+    re.IGNORECASE,
+)
+#: Hosts where every path names a person or a personal account.
+_PERSONAL_HOSTS = re.compile(
+    r"(?:^|\.)(?:facebook|fb|instagram|linkedin|twitter|x|tiktok|youtube|threads|nextdoor|"
+    r"wa|t|flickr|pinterest|vimeo|github|mastodon\.\w+)\.(?:com|me|nl|social|org)$"
+)
+
+
+def _find_email(text: str) -> Iterable[Found]:
+    for m in _EMAIL.finditer(text):
+        value = re.sub(r"\s?[\[(]at[\])]\s?", "@", m.group()).lower()
+        yield m.start(), m.end(), "email", value
+
+
+def _is_personal_url(url: str, is_name: Callable[[str], bool]) -> bool:
+    bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    host, _, path = bare.partition("/")
+    path = path.strip("/")
+    if not path:
+        return False
+    if _PERSONAL_HOSTS.search(host.lower()) or "~" in path or "@" in path:
+        return True
+    words = re.findall(r"[^\W\d_]+", path)
+    return any(is_name(w) for w in words)
+
+
+def _find_url(text: str, is_name: Callable[[str], bool]) -> Iterable[Found]:
+    for m in _URL.finditer(text):
+        url = m.group().rstrip(".,;:!?'")
+        if _is_personal_url(url, is_name):
+            yield m.start(), m.start() + len(url), "url", url.lower()
+
+
+# ----------------------------------------------------------------------------- phone numbers
+
+_SEP = r"(?:[ \t]?[-.][ \t]?|[ \t])?"
+_PHONE = re.compile(
+    r"(?<![\w+/])(?:"
+    rf"(?P<intl>(?:\+|00)31{_SEP}(?:\(0\){_SEP})?)\d(?:{_SEP}\d){{8}}"  # +31 6 12345678
+    rf"|\(0\){_SEP}\d(?:{_SEP}\d){{8}}"  # (0)20 123 4567
+    rf"|\(0\d{{1,3}}\){_SEP}\d(?:{_SEP}\d){{4,7}}"  # (020) 123 4567
+    rf"|0\d(?:{_SEP}\d){{8}}"  # 06-12345678, 010 123 4567
+    r")(?![\w])(?!\s?[-.]?\s?\d)"
+)
+_DATE_LIKE = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+
+
+def _find_phone(text: str) -> Iterable[Found]:
+    for m in _PHONE.finditer(text):
+        raw = m.group()
+        if _DATE_LIKE.match(raw):
+            continue
+        digits = re.sub(r"\D", "", raw.replace("(0)", ""))
+        if raw.startswith("(0)"):
+            digits = "0" + digits
+        elif m.group("intl"):
+            digits = "0" + digits[4:] if raw.startswith("00") else "0" + digits[2:]
+        if len(digits) != 10 or digits[1] == "0":
+            continue
+        yield m.start(), m.end(), "phone", digits
+
+
+# ----------------------------------------------------------------------------- IBAN and BSN
+
+#: IBAN lengths of the countries a Dutch municipality meets most.
+_IBAN_LENGTH = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES": 24, "IT": 27}
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}")
+
+
+def iban_valid(iban: str) -> bool:
+    """The ISO 13616 mod-97 check on a compact IBAN.
+
+    >>> iban_valid("NL91ABNA0417164300"), iban_valid("NL91ABNA0417164301")
+    (True, False)
+    """
+    iban = iban.upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", iban):
+        return False
+    moved = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+def _find_iban(text: str) -> Iterable[Found]:
+    for m in _IBAN.finditer(text):
+        raw = m.group()
+        compact_pos = [i for i, c in enumerate(raw) if c != " "]
+        compact = raw.replace(" ", "").upper()
+        lengths = [_IBAN_LENGTH[compact[:2]]] if compact[:2] in _IBAN_LENGTH else []
+        lengths += range(min(len(compact), 34), 14, -1)
+        for n in lengths:
+            if n <= len(compact) and iban_valid(compact[:n]):
+                end = m.start() + compact_pos[n - 1] + 1
+                if end < len(text) and text[end].isalnum():
+                    continue
+                yield m.start(), end, "iban", compact[:n]
+                break
+
+
+def elfproef(digits: str) -> bool:
+    """The BSN eleven test: 9·d1 + 8·d2 + … + 2·d8 − d9 is a multiple of 11.
+
+    >>> elfproef("123456782"), elfproef("123456789")
+    (True, False)
+    """
+    if not re.fullmatch(r"\d{9}", digits) or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    return (total - int(digits[8])) % 11 == 0
+
+
+_BSN = re.compile(
+    r"(?<![\d.,/-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .-])\d{3}\1\d{3}"
+    r"|\d{3}([ .])\d{2}\2\d{2}\2\d{2})(?![\d]|[.,-]\d)"
+)
+
+
+def _find_bsn(text: str) -> Iterable[Found]:
+    for m in _BSN.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if elfproef(digits):
+            yield m.start(), m.end(), "bsn", digits
+
+
+# ----------------------------------------------------------------------------- addresses
+
+_STREET_SUFFIX = (
+    "straat|laan|weg|plein|hof|kade|gracht|singel|dijk|dreef|pad|steeg|park|plantsoen|markt|"
+    "erf|baan|veld|wal|haven|ring|allee|boulevard|burg|hoeve|dam|kant|zijde|poort|brink|hout|"
+    "tuin|weide|akker|hoek|donk|oord|horst|stede|vaart|wetering|zoom|rade|daal|berg|heuvel|"
+    "promenade|passage|galerij|kamp|gaarde|linie|schans|stein|werf|zand|hof|dreef|lei|gang"
+)
+_CAP = r"[A-ZÀ-Þ][\w'’.-]*"
+_STREET = (
+    rf"(?:{_CAP}\s+(?:(?:{_CAP}|van|de|der|den|het|ten|ter|'t)\s+){{0,2}})?"
+    rf"(?:[A-ZÀ-Þ][\w'’-]*?(?:{_STREET_SUFFIX})|(?:{_STREET_SUFFIX.title()}))"
+)
+_HOUSE_NO = r"\d{1,4}(?:\s?-\s?\d{1,4}|\s?[a-zA-Z](?![\w])|\s?(?:hs|bis|zw|rd|I{1,3})\b)?"
+_POSTCODE = r"[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}(?![\w])"
+_PLACE = r"[A-ZÀ-Þ][\w'’-]+(?:\s(?:aan|op|de|den|[A-ZÀ-Þ][\w'’-]+)){0,3}"
+_ADDRESS = re.compile(
+    rf"(?<![\w])(?:{_STREET})\s+{_HOUSE_NO}(?!\s?(?:uur|euro|procent|%|jaar|km|m\b|meter))"
+    rf"(?:,?\s+{_POSTCODE}(?:\s+{_PLACE})?)?"
+)
+_POSTCODE_RE = re.compile(rf"(?<![\w]){_POSTCODE}")
+_ADDRESS_LABEL = re.compile(
+    r"(?im)^[ \t]*(?:adres|woonadres|postadres|bezoekadres)[ \t]*:[ \t]*(.+)$"
+)
+
+
+def _find_address(text: str) -> Iterable[Found]:
+    for m in _ADDRESS.finditer(text):
+        yield m.start(), m.end(), "address", " ".join(m.group().lower().split())
+    for m in _ADDRESS_LABEL.finditer(text):
+        value = m.group(1).split("(")[0].rstrip(" ,;.")
+        if re.search(r"\d", value):
+            start = m.start(1)
+            yield start, start + len(value), "address", " ".join(value.lower().split())
+
+
+def _find_postcode(text: str) -> Iterable[Found]:
+    for m in _POSTCODE_RE.finditer(text):
+        yield m.start(), m.end(), "postcode", m.group().replace(" ", "")
+
+
+# ----------------------------------------------------------------------------- dates of birth
+
+_MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    r"jan\.?|feb\.?|mrt\.?|apr\.?|jun\.?|jul\.?|aug\.?|sep\.?|sept\.?|okt\.?|nov\.?|dec\.?"
+)
+_BIRTHDATE = re.compile(
+    r"(?i)(?<!\w)(?:geboren|geb\.|geb|geboortedatum|geboortedag)\s*(?:op|:|in|d\.d\.)?\s*"
+    rf"(?P<date>\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}"
+    r"|(?:19|20)\d{2}(?!\d))"
+)
+
+
+def _find_birthdate(text: str) -> Iterable[Found]:
+    for m in _BIRTHDATE.finditer(text):
+        yield m.start("date"), m.end("date"), "birthdate", " ".join(m.group("date").lower().split())
+
+
+def find_patterns(
+    text: str,
+    kinds: Iterable[str] = PATTERN_KINDS,
+    is_name: Callable[[str], bool] = lambda word: False,
+) -> list[Found]:
+    """Every pattern match of the requested kinds, overlapping ones included, by start.
+
+    ``is_name`` tells whether a word of a URL path is a person's name (then the URL is
+    personal); URLs on social-media hosts are always personal.
+    """
+    wanted = set(kinds)
+    found: list[Found] = []
+    finders: dict[str, Callable[[str], Iterable[Found]]] = {
+        "email": _find_email,
+        "url": lambda t: _find_url(t, is_name),
+        "iban": _find_iban,
+        "bsn": _find_bsn,
+        "phone": _find_phone,
+        "address": _find_address,
+        "postcode": _find_postcode,
+        "birthdate": _find_birthdate,
+    }
+    for kind, finder in finders.items():
+        if kind in wanted:
+            found.extend(finder(text))
+    return sorted(found)

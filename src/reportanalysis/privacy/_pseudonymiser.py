@@ -1,0 +1,462 @@
+"""Consistent pseudonyms for a whole project, with offset maps back to the original text."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import random
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NotFittedError, UnknownItemError
+from ..model import Report
+from ._names import Mention, NameFinder
+from ._patterns import find_patterns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "KINDS",
+    "LABELS",
+    "Pseudonymised",
+    "Pseudonymiser",
+    "Replacement",
+    "detect",
+    "map_span",
+    "pseudonymise_frame",
+    "pseudonymise_rows",
+]
+
+KINDS: tuple[str, ...] = (
+    "person",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "bsn",
+    "iban",
+    "url",
+    "birthdate",
+)
+#: The word in a pseudonym for each kind: ``[PERSOON 3]``.
+LABELS: dict[str, str] = {
+    "person": "PERSOON",
+    "email": "E-MAIL",
+    "phone": "TELEFOON",
+    "address": "ADRES",
+    "postcode": "POSTCODE",
+    "bsn": "BSN",
+    "iban": "IBAN",
+    "url": "URL",
+    "birthdate": "GEBOORTEDATUM",
+}
+# When two detections overlap the one earlier in this list wins.
+_PRIORITY = ("email", "url", "iban", "bsn", "phone", "birthdate", "address", "postcode", "person")
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """An original span ``start:end`` that became ``pstart:pend`` of the pseudonymised text."""
+
+    start: int
+    end: int
+    pstart: int
+    pend: int
+    kind: str
+    pseudonym: str
+
+
+def map_span(replacements: Sequence[Replacement], start: int, end: int) -> tuple[int, int]:
+    """Original offsets → offsets in the pseudonymised text.
+
+    A span that touches a replacement covers all of it::
+
+        >>> reps = [Replacement(4, 10, 4, 15, "person", "[PERSOON 1]")]
+        >>> map_span(reps, 0, 3), map_span(reps, 4, 10), map_span(reps, 6, 12)
+        ((0, 3), (4, 15), (4, 17))
+    """
+    if start > end:
+        raise ValueError(f"span {start}-{end}: start lies after end")
+    ends = [r.end for r in replacements]
+    # start: the first replacement ending after start
+    k = bisect.bisect_right(ends, start)
+    if k < len(replacements) and replacements[k].start <= start < replacements[k].end:
+        pstart = replacements[k].pstart
+        if end == start and replacements[k].start < start:  # empty, inside a replacement
+            return pstart, replacements[k].pend
+    else:
+        shift = replacements[k - 1].pend - replacements[k - 1].end if k else 0
+        pstart = start + shift
+    # end: the replacement containing end - 1 (if the span is not empty)
+    k = bisect.bisect_left(ends, end)
+    if end > start and k < len(replacements) and replacements[k].start < end <= replacements[k].end:
+        pend = replacements[k].pend
+    else:
+        j = bisect.bisect_right(ends, end)
+        shift = replacements[j - 1].pend - replacements[j - 1].end if j else 0
+        pend = end + shift
+    return pstart, max(pstart, pend)
+
+
+@dataclass(frozen=True)
+class Pseudonymised:
+    """The pseudonymised text of one report and how it maps onto the original."""
+
+    report_id: str
+    text: str
+    replacements: tuple[Replacement, ...] = ()
+
+    def map_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets → offsets in :attr:`text` (see :func:`map_span`)."""
+        return map_span(self.replacements, start, end)
+
+    def span_text(self, start: int, end: int) -> str:
+        """The pseudonymised text of the original span ``start:end``."""
+        pstart, pend = self.map_span(start, end)
+        return self.text[pstart:pend]
+
+
+@dataclass
+class _Entity:
+    kind: str
+    key: tuple[str, ...]
+    original: str
+    order: int
+    given: str = ""
+    surname: str = ""
+    initials: str = ""
+    number: int = 0
+
+    @property
+    def pseudonym(self) -> str:
+        return f"[{LABELS[self.kind]} {self.number}]"
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    kind: str
+    value: str
+    mention: Mention | None = None
+
+
+@dataclass
+class _Registry:
+    """Entities of a project; persons are merged over name variants where unambiguous."""
+
+    entities: dict[tuple[str, ...], _Entity] = field(default_factory=dict)
+
+    def add(
+        self, kind: str, key: tuple[str, ...], original: str, given: str = "", surname: str = ""
+    ) -> _Entity:
+        ent = self.entities.get(key)
+        if ent is None:
+            ent = _Entity(kind, key, original, len(self.entities), given=given, surname=surname)
+            self.entities[key] = ent
+        elif len(original) > len(ent.original):
+            ent.original = original
+        return ent
+
+    def persons(self) -> list[_Entity]:
+        return [e for e in self.entities.values() if e.kind == "person" and e.given and e.surname]
+
+    def resolve(self, m: Mention, local: set[tuple[str, ...]]) -> _Entity:
+        """The person a mention refers to; ``local``: full names seen in the same report."""
+        first = m.first.lower()
+        if first and m.surname:
+            return self.add(
+                "person", ("person", first, m.surname), m.text, given=m.given, surname=m.surname
+            )
+        full = self.persons()
+        if first:
+            cands = [e for e in full if e.given.split()[0].lower() == first]
+        elif m.surname:
+            cands = [
+                e for e in full if e.surname == m.surname or e.surname.split()[-1] == m.surname
+            ]
+            if m.initials:
+                cands = [e for e in cands if e.given[:1].upper() == m.initials[:1].upper()]
+        else:  # pragma: no cover - a mention always has a given name or a surname
+            cands = []
+        near = [e for e in cands if e.key in local]
+        for group in (near, cands):
+            if len(group) == 1:
+                return group[0]
+        key = ("person", first, "") if first else ("person", m.initials.lower(), m.surname)
+        return self.add("person", key, m.text, given=m.given, surname=m.surname)
+
+    def number(self, seed: int) -> None:
+        """Give every entity without a number the next free number of its kind (seeded order)."""
+        rng = random.Random(seed)
+        by_kind: dict[str, list[_Entity]] = {}
+        for e in sorted(self.entities.values(), key=lambda e: e.order):
+            by_kind.setdefault(e.kind, []).append(e)
+        for ents in by_kind.values():
+            used = max((e.number for e in ents), default=0)
+            new = [e for e in ents if not e.number]
+            rng.shuffle(new)
+            for k, e in enumerate(new, used + 1):
+                e.number = k
+
+
+def _keep_spans(text: str, keep: Sequence[str]) -> list[tuple[int, int]]:
+    spans = []
+    for phrase in keep:
+        if phrase.strip():
+            pat = r"(?<!\w)" + re.escape(phrase.strip()) + r"(?!\w)"
+            spans += [(m.start(), m.end()) for m in re.finditer(pat, text, re.IGNORECASE)]
+    return spans
+
+
+def _select(found: Iterable[_Found], keep: list[tuple[int, int]]) -> list[_Found]:
+    """Non-overlapping detections: higher-priority kind first, then the longer span."""
+    chosen: list[_Found] = []
+    order = sorted(found, key=lambda f: (_PRIORITY.index(f.kind), -(f.end - f.start), f.start))
+    for f in order:
+        if any(a <= f.start and f.end <= b for a, b in keep):
+            continue
+        if all(f.end <= c.start or f.start >= c.end for c in chosen):
+            chosen.append(f)
+    return sorted(chosen, key=lambda f: f.start)
+
+
+def _detect(
+    text: str, finder: NameFinder, kinds: Sequence[str], keep: Sequence[str], known: bool
+) -> list[_Found]:
+    found = [_Found(s, e, k, v) for s, e, k, v in find_patterns(text, kinds, finder.is_name)]
+    if "person" in kinds:
+        mentions = finder.find(text) + (finder.find_known(text) if known else [])
+        found += [_Found(m.start, m.end, "person", m.text, m) for m in mentions]
+    return _select(found, _keep_spans(text, keep))
+
+
+def detect(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` of the personal data found in one text, by start.
+
+    >>> detect("Bel Anneke de Roos op 06-12345678.")
+    [(4, 18, 'person'), (22, 33, 'phone')]
+    """
+    return [(f.start, f.end, f.kind) for f in _detect(text, NameFinder(), KINDS, (), False)]
+
+
+_PERSON_KEY = re.compile(
+    r"duo|gesprekspartner|contactperso|aanwezig|deelnemer|verslag|auteur|interview|"
+    r"initiatiefnem|ambtena|opgesteld|notulist|namens|bezoeker|gesproken|trekker|betrokken|"
+    r"persoon|personen|naam|namen|coach|begeleid|participant|author|participant|contact",
+    re.IGNORECASE,
+)
+
+
+def _person_parts(name: str, finder: NameFinder) -> list[Mention]:
+    line = f"Deelnemers: {name}"
+    return [
+        Mention(m.start - 12, m.end - 12, m.text, m.given, m.initials, m.surname, "given")
+        for m in finder.find(line)
+    ]
+
+
+class Pseudonymiser:
+    """Replaces personal data with consistent pseudonyms across all reports of a project.
+
+    Fit on all reports first: names found anywhere (a full name in one report, a metadata
+    line in another) are then recognised everywhere, and "Anneke de Roos", "Anneke",
+    "mevr. De Roos" and "A. de Roos" become one ``[PERSOON n]`` where that is unambiguous.
+    Numbers are given per kind in an order shuffled with ``seed`` (so a number says nothing
+    about where a person first appears). ``extra_names`` are persons to mask wherever they
+    occur; ``keep`` are phrases never masked (a public building, a wethouder's public name).
+
+    Transforming a report that was not in ``fit`` gives new persons new numbers.
+
+        >>> r = Report("r1", "r1.txt", "txt", "Anneke de Roos belde. Anneke was blij.")
+        >>> Pseudonymiser().fit_transform([r])[0].text
+        '[PERSOON 1] belde. [PERSOON 1] was blij.'
+    """
+
+    def __init__(
+        self,
+        *,
+        kinds: Sequence[str] = KINDS,
+        extra_names: Sequence[str] = (),
+        keep: Sequence[str] = (),
+        seed: int = 0,
+    ) -> None:
+        self.kinds = kinds
+        self.extra_names = extra_names
+        self.keep = keep
+        self.seed = seed
+
+    def _check_kinds(self) -> None:
+        unknown = set(self.kinds) - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown kinds {sorted(unknown)}; choose from {', '.join(KINDS)}")
+
+    def fit(self, reports: Sequence[Report]) -> Pseudonymiser:
+        """Collect the persons and other data of all reports and number them."""
+        self._check_kinds()
+        base = NameFinder()
+        registry = _Registry()
+        # pass 1: full names from the rules, the metadata and the extra names
+        extra: list[Mention] = []
+        for name in self.extra_names:
+            extra += _person_parts(name, base)
+        for report in reports:
+            for mkey, value in report.metadata.items():
+                if isinstance(value, str) and len(value) < 300 and _PERSON_KEY.search(mkey):
+                    extra += _person_parts(value, base)
+        first_pass = {r.id: _detect(r.text, base, self.kinds, self.keep, False) for r in reports}
+        mentions = extra + [
+            f.mention for fs in first_pass.values() for f in fs if f.mention is not None
+        ]
+        for m in mentions:
+            if m.first and m.surname:
+                registry.resolve(m, set())
+        given = {m.first for m in mentions if m.first}
+        surnames = {m.surname for m in mentions if m.surname}
+        self.finder_ = NameFinder(base.lists, given_names=given, surnames=surnames)
+        # pass 2: every mention, now also the repeated given names and surnames
+        self.registry_ = registry
+        self.found_: dict[str, list[tuple[_Found, _Entity]]] = {}
+        for report in reports:
+            self.found_[report.sha256] = self._resolve(report.text)
+        registry.number(self.seed)
+        return self
+
+    def _resolve(self, text: str) -> list[tuple[_Found, _Entity]]:
+        found = _detect(text, self.finder_, self.kinds, self.keep, True)
+        local: set[tuple[str, ...]] = {
+            ("person", f.mention.first.lower(), f.mention.surname)
+            for f in found
+            if f.mention is not None and f.mention.first and f.mention.surname
+        }
+        out = []
+        for f in found:
+            if f.mention is not None:
+                ent = self.registry_.resolve(f.mention, local)
+            else:
+                ent = self.registry_.add(f.kind, (f.kind, f.value), text[f.start : f.end])
+            out.append((f, ent))
+        return out
+
+    def _fitted(self) -> None:
+        if not hasattr(self, "registry_"):
+            raise NotFittedError("Pseudonymiser: call fit(reports) before transform")
+
+    def transform(self, report: Report) -> Pseudonymised:
+        """The pseudonymised text of one report and its replacements."""
+        self._fitted()
+        pairs = self.found_.get(report.sha256)
+        if pairs is None:
+            pairs = self._resolve(report.text)
+            self.registry_.number(self.seed)
+        parts: list[str] = []
+        reps: list[Replacement] = []
+        pos = shift = 0
+        for f, ent in pairs:
+            parts.append(report.text[pos : f.start])
+            pseudonym = ent.pseudonym
+            pstart = f.start + shift
+            reps.append(
+                Replacement(f.start, f.end, pstart, pstart + len(pseudonym), f.kind, pseudonym)
+            )
+            parts.append(pseudonym)
+            shift += len(pseudonym) - (f.end - f.start)
+            pos = f.end
+        parts.append(report.text[pos:])
+        return Pseudonymised(report.id, "".join(parts), tuple(reps))
+
+    def transform_text(self, text: str) -> str:
+        """Pseudonymise a loose text (a heading, a label) with this project's pseudonyms."""
+        self._fitted()
+        pairs = self._resolve(text)
+        self.registry_.number(self.seed)
+        out, pos = [], 0
+        for f, ent in pairs:
+            out += [text[pos : f.start], ent.pseudonym]
+            pos = f.end
+        return "".join(out) + text[pos:]
+
+    def fit_transform(self, reports: Sequence[Report]) -> list[Pseudonymised]:
+        """Fit on all reports, then transform each."""
+        self.fit(reports)
+        return [self.transform(r) for r in reports]
+
+    def key(self) -> dict[str, str]:
+        """Pseudonym → original (the fullest form seen). Keep it apart from every output."""
+        self._fitted()
+        ents = sorted(self.registry_.entities.values(), key=lambda e: (e.kind, e.number))
+        return {e.pseudonym: e.original for e in ents if e.number}
+
+    def write_key(self, path: str | Path) -> None:
+        """Write :meth:`key` as JSON to ``path`` (the only place the key is ever written)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(self.key(), fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+
+
+def pseudonymise_frame(
+    df: pd.DataFrame,
+    pseudonymised_by_report: Mapping[str, Pseudonymised],
+    text_column: str = "text",
+) -> pd.DataFrame:
+    """A copy of an anecdote frame whose ``text_column`` holds the pseudonymised slice.
+
+    ``start``/``end`` keep pointing into the original report; ``pstart``/``pend`` are added and
+    point into the pseudonymised text. Rows need ``report_id``, ``start`` and ``end``.
+    """
+    out = df.copy()
+    texts: list[Any] = []
+    pstarts: list[int] = []
+    pends: list[int] = []
+    for rid, start, end in zip(out["report_id"], out["start"], out["end"], strict=True):
+        p = pseudonymised_by_report.get(rid)
+        if p is None:
+            raise UnknownItemError(
+                f"report {rid!r} was not pseudonymised: fit the Pseudonymiser on all reports"
+            )
+        ps, pe = p.map_span(int(start), int(end))
+        texts.append(p.text[ps:pe])
+        pstarts.append(ps)
+        pends.append(pe)
+    out[text_column] = texts
+    out["pstart"] = pstarts
+    out["pend"] = pends
+    return out
+
+
+def pseudonymise_rows(
+    rows: Sequence[Mapping[str, Any]],
+    reports: Sequence[Report],
+    *,
+    report_field: str = "report",
+    text_field: str = "text",
+    **params: Any,
+) -> list[dict[str, Any]]:
+    """Rows (``split`` output) with pseudonymised ``text`` and added ``pstart``/``pend``.
+
+    A :class:`Pseudonymiser` (``params`` go to it) is fitted on all ``reports``; ``start``/``end``
+    keep pointing into the original report text.
+    """
+    ps = Pseudonymiser(**params).fit(reports)
+    done = {r.id: ps.transform(r) for r in reports}
+    sections: dict[str, str] = {}
+    out = []
+    for row in rows:
+        p = done.get(str(row[report_field]))
+        if p is None:
+            raise UnknownItemError(f"report {row[report_field]!r} is not among the reports read")
+        pstart, pend = p.map_span(int(row["start"]), int(row["end"]))
+        new = {**row, text_field: p.text[pstart:pend], "pstart": pstart, "pend": pend}
+        section = row.get("section")
+        if isinstance(section, str) and section:
+            if section not in sections:
+                sections[section] = ps.transform_text(section)
+            new["section"] = sections[section]
+        out.append(new)
+    return out
