@@ -225,7 +225,8 @@ def _report_rows(reports: Sequence[Report]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _anecdote_frame(anecdotes: Sequence[Anecdote], texts: Sequence[str]) -> pd.DataFrame:
+def _anecdote_frame(anecdotes: Sequence[Anecdote], privacy: _Privacy) -> pd.DataFrame:
+    """The anecdote table with the text (and section) as it may circulate."""
     import pandas as pd
 
     return pd.DataFrame(
@@ -234,19 +235,50 @@ def _anecdote_frame(anecdotes: Sequence[Anecdote], texts: Sequence[str]) -> pd.D
             "report_id": [a.report_id for a in anecdotes],
             "start": [a.start for a in anecdotes],
             "end": [a.end for a in anecdotes],
-            "text": list(texts),
-            "section": [a.section for a in anecdotes],
+            "text": privacy.texts(anecdotes),
+            "section": privacy.sections(anecdotes),
             "order": [a.order for a in anecdotes],
         }
     )
 
 
+@dataclass
+class _Privacy:
+    """The pseudonymised reports of a run and the pseudonymiser that made them."""
+
+    by_report: dict[str, Any] = field(default_factory=dict)
+    pseudonymiser: Any = None
+
+    def __bool__(self) -> bool:
+        return self.pseudonymiser is not None
+
+    def texts(self, anecdotes: Sequence[Anecdote]) -> list[str]:
+        if not self:
+            return [a.text for a in anecdotes]
+        return [self.by_report[a.report_id].span_text(a.start, a.end) for a in anecdotes]
+
+    def sections(self, anecdotes: Sequence[Anecdote]) -> list[str | None]:
+        """Headings can hold names too ("Thijs:"), so they are pseudonymised as well."""
+        if not self:
+            return [a.section for a in anecdotes]
+        seen: dict[str, str] = {}
+        out: list[str | None] = []
+        for a in anecdotes:
+            if a.section is None:
+                out.append(None)
+                continue
+            if a.section not in seen:
+                seen[a.section] = self.pseudonymiser.transform_text(a.section)
+            out.append(seen[a.section])
+        return out
+
+
 def _pseudonymise(
     reports: Sequence[Report], config: Config, key_path: str | Path | None
-) -> dict[str, Any]:
-    """Pseudonymised versions by report id (empty when switched off)."""
+) -> _Privacy:
+    """Pseudonymised versions by report id (nothing when switched off)."""
     if not config.privacy.get("enabled", True):
-        return {}
+        return _Privacy()
     from .privacy import Pseudonymiser
 
     params = {k: v for k, v in config.privacy.items() if k not in ("enabled", "key")}
@@ -255,13 +287,7 @@ def _pseudonymise(
     key_path = key_path or config.privacy.get("key")
     if key_path:
         pseudonymiser.write_key(key_path)
-    return done
-
-
-def _display_texts(anecdotes: Sequence[Anecdote], pseudo: Mapping[str, Any]) -> list[str]:
-    if not pseudo:
-        return [a.text for a in anecdotes]
-    return [pseudo[a.report_id].span_text(a.start, a.end) for a in anecdotes]
+    return _Privacy(done, pseudonymiser)
 
 
 def run(
@@ -336,7 +362,8 @@ def _run(
 
     with timer.stage("split") as tick:
         anecdotes = _split(reports, config, project, tick)
-    texts = _display_texts(anecdotes, pseudo)
+    frame = _anecdote_frame(anecdotes, pseudo)
+    texts = list(frame["text"])
     log.info("%d reports, %d anecdotes", len(reports), len(anecdotes))
 
     embedder = _make_embedder(config, project)
@@ -344,7 +371,6 @@ def _run(
         embedder.progress = tick
         embeddings = embedder.embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
 
-    frame = _anecdote_frame(anecdotes, texts)
     reports_df = _report_rows(reports)
     initiative = dict(zip(reports_df["id"], reports_df["initiative"], strict=True))
     manual = _manual_labels(project)
@@ -392,7 +418,9 @@ def _run(
         pseudonymised=bool(pseudo) and not show_originals,
     )
     if show_originals and pseudo:
-        tables.anecdotes = frame.assign(text=[a.text for a in anecdotes])
+        tables.anecdotes = frame.assign(
+            text=[a.text for a in anecdotes], section=[a.section for a in anecdotes]
+        )
 
     with timer.stage("report") as tick:
         from .report import build_recommendations, render
@@ -690,8 +718,8 @@ def tables_from_project(project: Project, *, pseudonymised: bool = True) -> Anal
     runs = project.runs()
     last = runs[-1] if runs else {}
     config = Config.from_dict(last.get("config", {})) if last.get("config") else Config()
-    pseudo = _pseudonymise(reports, config, None) if pseudonymised else {}
-    frame = _anecdote_frame(anecdotes, _display_texts(anecdotes, pseudo))
+    pseudo = _pseudonymise(reports, config, None) if pseudonymised else _Privacy()
+    frame = _anecdote_frame(anecdotes, pseudo)
     ann = project.annotations_frame()
     for column, score in (
         ("practice", "practice_score"),

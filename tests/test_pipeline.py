@@ -1,0 +1,113 @@
+"""The whole pipeline over data/sample: outputs, privacy, reproducibility, exit codes, carry-over."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportanalysis.errors import ConfigError
+from reportanalysis.pipeline import Config, run
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+FORMATS = ("html", "docx", "xlsx", "md", "json")
+
+
+def test_example_config_loads_and_unknown_keys_are_refused(tmp_path: Path) -> None:
+    cfg = Config.from_toml(ROOT / "docs" / "analysis.example.toml")
+    assert cfg.privacy["enabled"] is True
+    assert cfg.report["formats"] == list(FORMATS)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("seed = 1\n[themse]\nn_themes = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="themse"):
+        Config.from_toml(bad)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("seed = \n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="broken.toml"):
+        Config.from_toml(broken)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("run")
+    result = run([SAMPLE], out / "a", Config(seed=3))
+    return out, result
+
+
+@pytest.mark.slow
+def test_run_writes_every_format_and_run_json(sample_run) -> None:
+    out, result = sample_run
+    for fmt in FORMATS:
+        assert (out / "a" / f"report.{fmt}").stat().st_size > 0
+    info = json.loads((out / "a" / "run.json").read_text(encoding="utf-8"))
+    assert info["seed"] == 3
+    assert info["counts"]["reports"] == len(list(SAMPLE.glob("*.*"))) - 1  # PLANTED.json is skipped
+    assert info["counts"]["anecdotes"] > 5 * info["counts"]["reports"]
+    assert set(info["seconds"]) >= {"ingest", "pseudonymise", "split", "embed", "themes", "report"}
+    assert len(info["input_hashes"]) == info["counts"]["reports"]
+    assert "versions" in info and info["versions"]["python"].startswith("3.")
+    assert (out / "a" / "run.log").read_text(encoding="utf-8").count("stage") >= 8
+    frame = result.tables.anecdotes
+    assert set(frame["practice"]) <= {"P1", "P2", "P3", "P4", "P5", "none"}
+    assert set(frame["kind"]) <= {"succes", "knelpunt", "aanknopingspunt"}
+    assert frame["theme"].nunique() >= 3
+
+
+@pytest.mark.slow
+def test_no_planted_personal_data_in_any_output(sample_run) -> None:
+    from privacy_corpus import assert_no_planted
+
+    out, _ = sample_run
+    planted = json.loads((SAMPLE / "PLANTED.json").read_text(encoding="utf-8"))
+    assert sum(len(v) for v in planted.values()) >= 40
+    assert_no_planted([out / "a"], planted)
+
+
+@pytest.mark.slow
+def test_same_seed_gives_byte_identical_report_json(sample_run) -> None:
+    out, _ = sample_run
+    run([SAMPLE], out / "b", Config(seed=3))
+    a = (out / "a" / "report.json").read_bytes()
+    b = (out / "b" / "report.json").read_bytes()
+    assert a == b
+
+
+@pytest.mark.slow
+def test_skipped_input_gives_exit_code_one_and_the_rest_is_analysed(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("zonnedak_1.txt", "zonnedak_2.md", "repaircafe_1.txt"):
+        shutil.copy(SAMPLE / name, inputs / name)
+    (inputs / "leeg.txt").write_text("  \n", encoding="utf-8")
+    result = run([inputs], tmp_path / "out", Config(report={"formats": ["json"]}))
+    assert result.exit_code == 1
+    assert [Path(e.path).name for e in result.skipped] == ["leeg.txt"]
+    assert result.info["counts"]["reports"] == 3
+
+
+@pytest.mark.slow
+def test_project_keeps_labels_and_reuses_embeddings(tmp_path: Path) -> None:
+    from reportanalysis.project import Project
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("zonnedak_1.txt", "zonnedak_2.md"):
+        shutil.copy(SAMPLE / name, inputs / name)
+    db = tmp_path / "analyse.sqlite"
+    cfg = Config(report={"formats": ["json"]})
+    first = run([inputs], tmp_path / "out1", cfg, project=db)
+    assert first.info["counts"]["embedded_now"] > 0
+    with Project.open(db) as project:
+        anecdote = project.anecdotes()[0]
+        project.label(anecdote.id, "knelpunt", coder="fleur")
+    second = run([inputs], tmp_path / "out2", cfg, project=db)
+    assert second.info["counts"]["embedded_now"] == 0
+    with Project.open(db) as project:
+        labels = project.labels()
+    assert [(x.anecdote_id, x.code, x.coder) for x in labels] == [
+        (anecdote.id, "knelpunt", "fleur")
+    ]
+    assert second.tables.labels["code"].tolist() == ["knelpunt"]
