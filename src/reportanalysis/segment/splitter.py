@@ -1,0 +1,418 @@
+"""Reports → anecdotes: layout, then sentences, then groups of sentences.
+
+>>> from reportanalysis.model import Report
+>>> text = ("Verslag bezoek 2\\nDatum: 3 mei 2023\\n\\nHoe verloopt de samenwerking?\\n"
+...         "Deels. Karin belt Thijs elke week, ook als er geen nieuws is. Hij waardeert dat.\\n"
+...         "Daarnaast regelt Karin een vaste plek bij de straattafel voor de bewonersgroep.\\n")
+>>> r = Report(id="r1", source="r1.txt", format="txt", text=text)
+>>> for a in Splitter(embedder="none").split(r):
+...     print(a.order, a.section, "|", a.text[:40])
+0 Hoe verloopt de samenwerking? | Karin belt Thijs elke week, ook als er g
+1 Hoe verloopt de samenwerking? | Daarnaast regelt Karin een vaste plek bi
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..model import Anecdote, Report
+from .boundaries import (
+    CueWeights,
+    cue_scores,
+    group_sentences,
+    open_quote_depths,
+    window_similarities,
+)
+from .sentences import SentenceSplitter
+from .structure import Block, layout
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "BACKGROUND_HEADINGS",
+    "COLLABORATION_TERMS",
+    "CONTACT_DETAILS",
+    "LIST_HEADINGS",
+    "VISIT_DESCRIPTION",
+    "SPLIT_COLUMNS",
+    "Splitter",
+    "split_frame",
+    "split_reports",
+]
+
+#: Headings (not questions) whose lists only record agreements or actions: not anecdotes.
+LIST_HEADINGS = (
+    r"\b(?:afspraken|afspraak|actiepunten|acties|actielijst|to ?do|besluiten|vervolgstappen)\b"
+)
+#: Headings of sections that describe the initiative (what it is, where), not the collaboration.
+BACKGROUND_HEADINGS = (
+    r"\b(?:inleiding|introductie|aanleiding|achtergrond|context|ontstaan|over het initiatief"
+    r"|het initiatief|wat is het initiatief|beschrijving)\b"
+)
+#: Words that show a sentence is about the collaboration, not only about the place.
+COLLABORATION_TERMS = (
+    r"\b(?:gemeente\w*|ambtena\w*|beleid\w*|\w*adviseur|\w*manager|\w*regisseur|\w*coördinator"
+    r"|\w*consulent|afdeling\w*|wethouder\w*|college|collega\w*|samenwerk\w*|contact\w*"
+    r"|vergunning\w*|subsidie\w*|aanspreekpunt\w*|loket\w*|samen|afspr\w*|afgespr\w*|overleg\w*|raad\w*)\b"
+)
+#: Columns of :func:`split_frame`, the same as the ``split --format jsonl`` lines.
+SPLIT_COLUMNS: tuple[str, ...] = ("report", "start", "end", "text", "section", "order", "id")
+
+#: Contact details (phone numbers, e-mail and web addresses, bank accounts): not anecdotes.
+CONTACT_DETAILS = (
+    r"(?:\+31|\b0)\d{1,3}[- ]?\d{3}[- ]?\d{3,4}\b|\b0\d{1,3}[- ]\d{6,8}\b"
+    r"|[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.\S+|https?://\S+|\b[A-Z]{2}\d{2} ?[A-Z]{4}[ \d]{10,}"
+)
+#: Sentences that describe the visit itself (who was spoken to, where): not anecdotes.
+VISIT_DESCRIPTION = (
+    r"(?:wij|we) (?:spraken|bezochten|ontmoetten|zaten|waren)\b|het gesprek vond plaats"
+    r"|aanwezig waren|het gesprek werd gehouden"
+)
+_STATUS_ITEM = re.compile(r"^[^:]{1,40}:\s*\S")
+
+
+@dataclass
+class _Candidate:
+    """A paragraph's sentences still to be grouped, or a bullet item (one anecdote)."""
+
+    report: int
+    block: Block
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    breaks: set[tuple[int, int]] = field(default_factory=set)  # sentences that must open a group
+    vectors: np.ndarray | None = None
+
+
+class Splitter:
+    """Split reports into anecdotes.
+
+    Parameters (all stored as given; nothing is loaded until the first split):
+
+    - ``embedder`` (None): sentence embeddings for similarity drops. None → the default USE model
+      through :class:`~reportanalysis.embed.CachedEmbedder`; ``"none"`` or False → no embeddings
+      (cues and length only); a name (``"tfidf"``) → :func:`~reportanalysis.embed.make_embedder`;
+      or any object with ``embed(texts)``.
+    - ``guide_questions`` (()): lines of the conversation guide, recognised as headings even
+      without a question mark.
+    - ``target_chars`` (170) and ``length_sigma`` (0.6): log-normal length prior of an anecdote.
+    - ``segment_bonus`` (0.5): score of each anecdote; higher gives more, shorter anecdotes.
+    - ``max_sentences`` (4): longest anecdote, unless a quotation forbids breaking it.
+    - ``embed_weight`` (0.5) and ``embed_window`` (2): weight of the standardised similarity drop
+      between the ``embed_window`` sentences either side of a break.
+    - ``cue_weights`` (:class:`CueWeights`): weights of the wording signals.
+    - ``short_answer_words`` (2): a paragraph's first sentence of at most this many words
+      ("Deels.", "Ja, zeker.") is a summary answer, not an anecdote.
+    - ``bullet_min_words`` (5): shorter bullet items, and ``key: value`` status items, are notes.
+    - ``list_headings``, ``background_headings``, ``collaboration_terms``: regular expressions
+      (see :data:`LIST_HEADINGS`, :data:`BACKGROUND_HEADINGS`, :data:`COLLABORATION_TERMS`).
+      Sections under a list heading hold no anecdotes. Before the first heading and in
+      background sections, anecdotes start at the first sentence about the collaboration
+      (before any heading, paragraphs are skipped until one has such a sentence).
+    - ``contact_details`` (:data:`CONTACT_DETAILS`): sentences and bullet items with a phone
+      number, e-mail or web address or bank account are left out (they are not anecdotes, and
+      personal data should not travel further than needed).
+    - ``visit_description`` (:data:`VISIT_DESCRIPTION`): sentences opening like this describe
+      the visit ("Wij spraken Thijs en Karin aan de keukentafel"), not the collaboration.
+    - ``heading_max_words`` (10), ``question_max_words`` (30): see :func:`layout`.
+    """
+
+    def __init__(
+        self,
+        embedder: Any = None,
+        *,
+        guide_questions: Sequence[str] = (),
+        target_chars: float = 170.0,
+        length_sigma: float = 0.6,
+        segment_bonus: float = 0.5,
+        max_sentences: int = 4,
+        embed_weight: float = 0.5,
+        embed_window: int = 2,
+        cue_weights: CueWeights | None = None,
+        short_answer_words: int = 2,
+        bullet_min_words: int = 5,
+        list_headings: str = LIST_HEADINGS,
+        background_headings: str = BACKGROUND_HEADINGS,
+        collaboration_terms: str = COLLABORATION_TERMS,
+        contact_details: str = CONTACT_DETAILS,
+        visit_description: str = VISIT_DESCRIPTION,
+        heading_max_words: int = 10,
+        question_max_words: int = 30,
+    ) -> None:
+        self.embedder = embedder
+        self.guide_questions = guide_questions
+        self.target_chars = target_chars
+        self.length_sigma = length_sigma
+        self.segment_bonus = segment_bonus
+        self.max_sentences = max_sentences
+        self.embed_weight = embed_weight
+        self.embed_window = embed_window
+        self.cue_weights = cue_weights
+        self.short_answer_words = short_answer_words
+        self.bullet_min_words = bullet_min_words
+        self.list_headings = list_headings
+        self.background_headings = background_headings
+        self.collaboration_terms = collaboration_terms
+        self.contact_details = contact_details
+        self.visit_description = visit_description
+        self.heading_max_words = heading_max_words
+        self.question_max_words = question_max_words
+        self._sentence_splitter: SentenceSplitter | None = None
+        self._embedder: Any = None
+
+    # -- resources, built once per Splitter ----------------------------------------------------
+
+    @property
+    def sentence_splitter(self) -> SentenceSplitter:
+        if self._sentence_splitter is None:
+            self._sentence_splitter = SentenceSplitter()
+        return self._sentence_splitter
+
+    def _get_embedder(self) -> Any:
+        if self.embedder is False or (
+            isinstance(self.embedder, str) and self.embedder.lower() == "none"
+        ):
+            return None
+        if self._embedder is None:
+            from ..embed import CachedEmbedder, USEEmbedder, make_embedder
+
+            if self.embedder is None:
+                self._embedder = CachedEmbedder(USEEmbedder())
+            elif isinstance(self.embedder, str):
+                self._embedder = CachedEmbedder(make_embedder(self.embedder))
+            elif isinstance(self.embedder, CachedEmbedder):
+                self._embedder = self.embedder
+            else:
+                self._embedder = CachedEmbedder(self.embedder)
+        return self._embedder
+
+    # -- public --------------------------------------------------------------------------------
+
+    def split(self, report: Report) -> list[Anecdote]:
+        """The anecdotes of one report, in order."""
+        return self.split_many([report])
+
+    def split_many(
+        self, reports: Sequence[Report], progress: Callable[[int, int], Any] | None = None
+    ) -> list[Anecdote]:
+        """The anecdotes of many reports; all their sentences are embedded in one batched call.
+
+        ``progress`` is called with ``(reports done, total)``.
+        """
+        reports = list(reports)
+        candidates: list[_Candidate] = []
+        for r, report in enumerate(reports):
+            candidates.extend(self._candidates(r, report))
+        paragraphs = [c for c in candidates if c.block.kind == "paragraph"]
+        units = [(reports[c.report].text, c.block.start, c.block.end) for c in paragraphs]
+        leading: dict[int, bool] = {}  # still in the report's text before any heading
+        seen: set[tuple[int, str | None]] = set()  # sections whose first paragraph has passed
+        for c, spans in zip(paragraphs, self.sentence_splitter.spans_many(units), strict=True):
+            zone = c.block.section is None and leading.get(c.report, True)
+            first = (c.report, c.block.section) not in seen
+            seen.add((c.report, c.block.section))
+            c.spans = self._drop_non_anecdotes(reports[c.report].text, c, spans, zone, first)
+            if c.block.section is not None or c.spans:
+                leading[c.report] = False
+        embedder = self._get_embedder()
+        if embedder is not None and self.embed_weight:
+            several = [c for c in paragraphs if len(c.spans) > 1]  # one sentence: nothing to cut
+            texts = [reports[c.report].text[s:e] for c in several for s, e in c.spans]
+            vectors = embedder.embed(texts) if texts else np.zeros((0, 1), np.float32)
+            k = 0
+            for c in several:
+                c.vectors = vectors[k : k + len(c.spans)]
+                k += len(c.spans)
+        out: list[Anecdote] = []
+        by_report: dict[int, list[_Candidate]] = {}
+        for c in candidates:
+            by_report.setdefault(c.report, []).append(c)
+        for r, report in enumerate(reports):
+            out.extend(self._anecdotes(report, by_report.get(r, [])))
+            if progress is not None:
+                progress(r + 1, len(reports))
+        return out
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def _candidates(self, r: int, report: Report) -> list[_Candidate]:
+        blocks = layout(
+            report.text,
+            guide_questions=self.guide_questions,
+            heading_max_words=self.heading_max_words,
+            question_max_words=self.question_max_words,
+        )
+        list_re = re.compile(self.list_headings, re.IGNORECASE)
+        out = []
+        for b in blocks:
+            if b.kind not in ("paragraph", "bullet"):
+                continue
+            section = b.section or ""
+            if section and not section.endswith("?") and list_re.search(section):
+                continue
+            if b.kind == "bullet":
+                item = report.text[b.start : b.end]
+                if (
+                    len(item.split()) < self.bullet_min_words
+                    or (_STATUS_ITEM.match(item) and len(item.split(":", 1)[1].split()) <= 4)
+                    or re.search(self.contact_details, item)
+                ):
+                    continue
+            out.append(_Candidate(r, b))
+        return out
+
+    def _drop_non_anecdotes(
+        self, text: str, c: _Candidate, spans: list[tuple[int, int]], leading: bool, first: bool
+    ) -> list[tuple[int, int]]:
+        """Leave out a summary answer, contact details, the visit's own description and, in
+        background text (``leading``: before any heading), what only describes the place: the
+        ``first`` paragraph of such a section up to its first sentence about the collaboration,
+        a later paragraph only when no sentence in it is about the collaboration."""
+        if spans and len(text[spans[0][0] : spans[0][1]].split()) <= self.short_answer_words:
+            spans = spans[1:]
+        contact = re.compile(self.contact_details)
+        visit = re.compile(self.visit_description, re.IGNORECASE)
+        kept = [
+            i
+            for i, (s, e) in enumerate(spans)
+            if not contact.search(text[s:e]) and not visit.match(text[s:e])
+        ]
+        # An anecdote never spans a sentence that was left out.
+        c.breaks = {spans[i] for n, i in enumerate(kept) if n and kept[n - 1] != i - 1}
+        spans = [spans[i] for i in kept]
+        section = c.block.section
+        background = leading or (
+            section is not None and re.search(self.background_headings, section, re.IGNORECASE)
+        )
+        if background and spans:
+            collab = re.compile(self.collaboration_terms, re.IGNORECASE)
+            hit = [i for i, (s, e) in enumerate(spans) if collab.search(text[s:e])]
+            if not hit:
+                spans = []
+            elif first:
+                spans = spans[hit[0] :]
+        return spans
+
+    def _anecdotes(self, report: Report, candidates: list[_Candidate]) -> list[Anecdote]:
+        text = report.text
+        names = _names(text)
+        sims_all = [
+            window_similarities(c.vectors, self.embed_window)[1:]
+            for c in candidates
+            if c.vectors is not None and len(c.spans) > 1
+        ]
+        flat = np.concatenate(sims_all) if sims_all else np.zeros(0)
+        mean = float(flat.mean()) if len(flat) > 1 else 0.0
+        std = max(float(flat.std()), 0.05) if len(flat) > 1 else 1.0
+        weights = self.cue_weights or CueWeights()
+        out: list[Anecdote] = []
+        for c in candidates:
+            if c.block.kind == "bullet":
+                spans = [(c.block.start, c.block.end)]
+            else:
+                spans = self._group(text, c, names, weights, mean, std)
+            for s, e in spans:
+                out.append(
+                    Anecdote.from_span(report, s, e, section=c.block.section, order=len(out))
+                )
+        return out
+
+    def _group(
+        self,
+        text: str,
+        c: _Candidate,
+        names: set[str],
+        weights: CueWeights,
+        mean: float,
+        std: float,
+    ) -> list[tuple[int, int]]:
+        spans = c.spans
+        if len(spans) <= 1:
+            return spans
+        sents = [text[s:e] for s, e in spans]
+        boundary = cue_scores(sents, names=names, weights=weights)
+        if c.vectors is not None and len(c.vectors) == len(spans):
+            sims = window_similarities(c.vectors, self.embed_window)
+            for i in range(1, len(spans)):
+                boundary[i] += self.embed_weight * (mean - float(sims[i])) / std
+        depths = open_quote_depths(text, [s for s, _ in spans], begin=spans[0][0])
+        for i in range(1, len(spans)):
+            if spans[i] in c.breaks:
+                boundary[i] = 1e6
+            elif depths[i] > 0 or sents[i - 1].rstrip().endswith(":"):
+                boundary[i] = -math.inf
+        groups = group_sentences(
+            spans,
+            boundary,
+            target_chars=self.target_chars,
+            length_sigma=self.length_sigma,
+            segment_bonus=self.segment_bonus,
+            max_sentences=self.max_sentences,
+        )
+        return [(spans[i][0], spans[j - 1][1]) for i, j in groups]
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words that also occur inside sentences: names of people and places."""
+    found = re.findall(r"(?<=[\w,;] )([A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?)", text)
+    return set(found)
+
+
+def _as_reports(paths_or_reports: Any) -> list[Report]:
+    if isinstance(paths_or_reports, Report | str) or hasattr(paths_or_reports, "__fspath__"):
+        paths_or_reports = [paths_or_reports]
+    reports: list[Report] = []
+    paths = []
+    for item in paths_or_reports:
+        if isinstance(item, Report):
+            reports.append(item)
+        else:
+            paths.append(item)
+    if paths:
+        reports.extend(read_report_files(paths))
+    return reports
+
+
+def read_report_files(paths: Sequence[Any]) -> list[Report]:
+    """Reports from files and folders via :func:`reportanalysis.ingest.read_reports`; the first
+    file that could not be read raises its :class:`~reportanalysis.errors.InputError`."""
+    from ..ingest import read_reports
+
+    return list(read_reports(list(paths), errors="raise").reports)
+
+
+def split_reports(reports: Sequence[Report], **params: Any) -> list[Anecdote]:
+    """The anecdotes of ``reports``; ``params`` go to :class:`Splitter`."""
+    return Splitter(**params).split_many(list(reports))
+
+
+def anecdote_rows(anecdotes: Sequence[Anecdote]) -> list[dict[str, Any]]:
+    """The ``split --format jsonl`` lines: report, start, end, text, section, order, id."""
+    return [
+        {
+            "report": a.report_id,
+            "start": a.start,
+            "end": a.end,
+            "text": a.text,
+            "section": a.section,
+            "order": a.order,
+            "id": a.id,
+        }
+        for a in anecdotes
+    ]
+
+
+def split_frame(paths_or_reports: Any, **params: Any) -> pd.DataFrame:
+    """The anecdotes of files or :class:`Report` objects as a DataFrame (:data:`SPLIT_COLUMNS`).
+
+    Files are read with :func:`reportanalysis.ingest.read_reports`.
+    """
+    import pandas as pd
+
+    rows = anecdote_rows(split_reports(_as_reports(paths_or_reports), **params))
+    return pd.DataFrame(rows, columns=list(SPLIT_COLUMNS))

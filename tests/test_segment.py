@@ -1,0 +1,415 @@
+"""Sentences, layout and anecdotes on Dutch report text (issue 3)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from reportanalysis.model import Report
+from reportanalysis.segment import (
+    SPLIT_COLUMNS,
+    SentenceSplitter,
+    Splitter,
+    layout,
+    sentences,
+    split_frame,
+    split_reports,
+)
+
+DATA = Path(__file__).parent / "data" / "segment"
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+
+
+def read(path: Path) -> Report:
+    with open(path, encoding="utf-8", newline="") as fh:
+        text = fh.read()
+    return Report(id=path.stem, source=str(path), format="txt", text=text)
+
+
+@pytest.fixture(scope="module")
+def splitter() -> Splitter:
+    return Splitter(embedder="none")
+
+
+@pytest.fixture(scope="module")
+def sentence_splitter() -> SentenceSplitter:
+    return SentenceSplitter()
+
+
+def texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[s:e] for s, e in spans]
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_abbreviations_times_and_amounts_do_not_end_sentences(sentence_splitter):
+    text = (
+        "Dhr. Jansen en mevr. De Vries kwamen om 21.30 uur, o.a. voor de speeltuin. "
+        "De kosten waren ca. € 1.500,- i.v.m. de nieuwe tegels, d.w.z. meer dan begroot. "
+        "Nr. 12 ligt t.o.v. vorig jaar achter, bijv. bij het onderhoud."
+    )
+    assert texts(text, sentence_splitter.spans(text)) == [
+        "Dhr. Jansen en mevr. De Vries kwamen om 21.30 uur, o.a. voor de speeltuin.",
+        "De kosten waren ca. € 1.500,- i.v.m. de nieuwe tegels, d.w.z. meer dan begroot.",
+        "Nr. 12 ligt t.o.v. vorig jaar achter, bijv. bij het onderhoud.",
+    ]
+
+
+def test_opening_quote_belongs_to_the_sentence_it_opens(sentence_splitter):
+    text = "Hij knikte. “Dat klopt,” zei ze. Anneke: ‘Het gaat goed. Echt waar.’"
+    got = texts(text, sentence_splitter.spans(text))
+    assert got[0] == "Hij knikte."
+    assert got[1] == "“Dat klopt,” zei ze."
+    assert got[-1].endswith("Echt waar.’")
+
+
+def test_lines_without_final_punctuation_and_lower_case_notes(sentence_splitter):
+    text = "gemeente reageert traag\nHenk kwam wel kijken. dat werd gewaardeerd\nGeen punt hier"
+    assert texts(text, sentence_splitter.spans(text)) == [
+        "gemeente reageert traag",
+        "Henk kwam wel kijken.",
+        "dat werd gewaardeerd",
+        "Geen punt hier",
+    ]
+
+
+def test_sentences_on_crlf_text_keep_offsets_and_leave_line_endings_out():
+    text = "Eerste zin.\r\nTweede zin zonder punt\r\n\r\nDerde zin!\r\n"
+    spans = sentences(text)
+    assert texts(text, spans) == ["Eerste zin.", "Tweede zin zonder punt", "Derde zin!"]
+    assert all("\r" not in text[s:e] and "\n" not in text[s:e] for s, e in spans)
+
+
+def test_hard_wrapped_lines_join_into_one_sentence(sentence_splitter):
+    report = read(DATA / "wrapped.txt")
+    got = texts(report.text, sentence_splitter.spans(report.text))
+    joined = [s for s in got if s.startswith("Piet Bakker")][0]
+    assert joined.endswith("sterk is verbeterd.")
+    assert "\r\n" in joined  # the line ending stays inside the span, as ingested
+    assert any("t.o.v.\r\neen gekocht toestel" in s for s in got)
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_layout_finds_title_metadata_questions_and_bullets():
+    report = read(DEV / "reports" / "anker_2.txt") if DEV.exists() else read(DATA / "wrapped.txt")
+    kinds = [b.kind for b in layout(report.text)]
+    assert kinds[0] in ("title", "metadata")
+    assert "question" in kinds and "paragraph" in kinds
+
+
+def test_guide_questions_are_recognised_without_question_mark():
+    text = "Verslag\n\nEnergie\nHenk is blij met de tuin.\nWat kost energie\nDe waterleiding."
+    default = layout(text)
+    guided = layout(text, guide_questions=["Wat kost energie?", "1. Energie"])
+    assert [b.kind for b in guided if b.kind == "question"] == ["question", "question"]
+    assert guided[-1].section == "Wat kost energie"
+    assert default[-1].section == "Wat kost energie"  # a short line without punctuation: heading
+
+
+# --------------------------------------------------------------------------- anecdotes
+
+
+def check_provenance(report: Report, anecdotes) -> None:
+    for n, a in enumerate(anecdotes):
+        assert a.text == report.text[a.start : a.end]
+        assert a.text == a.text.strip()
+        assert not a.text.startswith(("- ", "• ", "* "))
+        assert a.order == n
+        assert a.report_id == report.id
+
+
+def test_crlf_wrapped_report(splitter):
+    report = read(DATA / "wrapped.txt")
+    assert "\r\n" in report.text
+    anecdotes = splitter.split(report)
+    check_provenance(report, anecdotes)
+    joined = " ".join(a.text for a in anecdotes)
+    assert "Datum" not in joined and "Verslag tweede bezoek" not in joined
+    assert {a.section for a in anecdotes} == {
+        "Hoe verloopt de samenwerking?",
+        "Wat kost energie?",
+    }
+    # A quotation spanning two sentences is never cut.
+    quoted = [a for a in anecdotes if "'Dat geeft rust." in a.text]
+    assert len(quoted) == 1 and "niet vergeten is.'" in quoted[0].text
+    # "Daarnaast" and "Een ander punt" open new anecdotes.
+    assert any(a.text.startswith("Daarnaast") for a in anecdotes)
+    assert any(a.text.startswith("Een ander punt") for a in anecdotes)
+
+
+def test_report_without_blank_lines_uses_guide_question_headings(splitter):
+    report = read(DATA / "notes.txt")
+    anecdotes = splitter.split(report)
+    check_provenance(report, anecdotes)
+    sections = [a.section for a in anecdotes]
+    assert sections == ["Samenwerking", "Samenwerking", "Energie", "Wat kost energie", "Doelen"]
+    assert not any("\n" in a.text for a in anecdotes)  # headings never glue onto a note
+
+
+def test_report_of_bullet_notes_only(splitter):
+    report = read(DATA / "bullets.txt")
+    anecdotes = splitter.split(report)
+    check_provenance(report, anecdotes)
+    lines = [ln[2:] for ln in report.text.splitlines() if ln.startswith("- ")]
+    assert [a.text for a in anecdotes] == lines[:5]  # one per bullet, the agreements left out
+    assert [a.section for a in anecdotes][-1] == "Wat kan beter?"
+
+
+def test_summary_answers_and_background_are_not_anecdotes(splitter):
+    text = (
+        "Verslag bezoek 1 – Buurttuin De Wilg\n"
+        "Inleiding\n"
+        "De buurttuin ligt achter de flat aan de Wilgenlaan. Er staan twintig moestuinbakken.\n"
+        "Zijn de afspraken nagekomen?\n"
+        "Deels. Karin heeft de subsidie geregeld, maar de vergunning ligt nog bij de gemeente.\n"
+        "Afspraken\n"
+        "- Karin belt iedere maand met de tuingroep over de vergunning\n"
+    )
+    report = Report(id="wilg", source="wilg.txt", format="txt", text=text)
+    anecdotes = splitter.split(report)
+    assert [a.text for a in anecdotes] == [
+        "Karin heeft de subsidie geregeld, maar de vergunning ligt nog bij de gemeente."
+    ]
+    assert anecdotes[0].section == "Zijn de afspraken nagekomen?"
+
+
+def test_background_paragraph_keeps_the_sentence_about_the_collaboration(splitter):
+    text = (
+        "Hoe is het initiatief ontstaan?\n"
+        "Het buurthuis opende in 2019 in een oude school. Er komen vooral gezinnen. "
+        "Via de wijkmanager van de gemeente kwam Sanne in contact met de woningcorporatie.\n"
+    )
+    report = Report(id="bh", source="bh.txt", format="txt", text=text)
+    assert [a.text[:14] for a in splitter.split(report)] == ["Via de wijkman"]
+
+
+def test_continuation_cues_keep_sentences_together_and_new_points_split(splitter):
+    text = (
+        "Hoe verloopt de samenwerking?\n"
+        "Mehmet komt elke dinsdagochtend een uur in de buurtkamer zitten om te luisteren. "
+        "Hij hoort zo wat er in de straat speelt, ook bij bewoners die nooit bellen. "
+        "Daardoor kan hij signalen snel doorgeven aan het wijkteam van de gemeente. "
+        "Daarnaast vindt Anneke het prettig dat Mehmet uitlegt waarom iets niet mag. "
+        "Ze waardeert dat hij zich niet achter de regels verschuilt.\n"
+    )
+    report = Report(id="c", source="c.txt", format="txt", text=text)
+    got = [a.text.split()[0] for a in splitter.split(report)]
+    assert got == ["Mehmet", "Daarnaast"]
+
+
+def test_split_is_deterministic_and_split_many_equals_split(splitter):
+    reports = [read(p) for p in sorted(DATA.glob("*.txt"))]
+    many = splitter.split_many(reports)
+    one_by_one = [a for r in reports for a in splitter.split(r)]
+    assert many == one_by_one
+    assert Splitter(embedder="none").split_many(reports) == many
+
+
+def test_progress_is_reported_per_report(splitter):
+    reports = [read(p) for p in sorted(DATA.glob("*.txt"))]
+    seen: list[tuple[int, int]] = []
+    splitter.split_many(reports, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (len(reports), len(reports))
+
+
+def test_split_frame_from_paths_and_reports():
+    frame = split_frame(DATA / "bullets.txt", embedder="none")
+    assert list(frame.columns) == list(SPLIT_COLUMNS)
+    assert (frame["report"] == "bullets").all() and len(frame) == 5
+    same = split_frame([read(DATA / "bullets.txt")], embedder="none")
+    assert frame.equals(same)
+    assert len(split_reports([read(DATA / "notes.txt")], embedder=False)) == 5
+
+
+def test_empty_and_structure_only_reports_give_no_anecdotes(splitter):
+    for text in ["", "\r\n\r\n", "Verslag\nDatum: 1 mei\nHoe gaat het?\n"]:
+        assert splitter.split(Report(id="x", source="x", format="txt", text=text)) == []
+
+
+# --------------------------------------------------------------------------- figures on dev
+
+
+def score(rows: list[dict]) -> dict:
+    sys.path.insert(0, str(DEV.parent))
+    try:
+        from score import score_split  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(DEV.parent))
+    with open(DEV / "gold.jsonl", encoding="utf-8") as fh:
+        gold = [json.loads(line) for line in fh]
+    return score_split(gold, rows, str(DEV / "reports"))
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="the shared dev set is not there")
+def test_dev_figures_without_embeddings():
+    frame = split_frame(sorted((DEV / "reports").glob("*.txt")), embedder="none")
+    figures = score(frame.to_dict("records"))
+    assert figures["offsets_exact"] == 1.0
+    assert figures["span_f1"] >= 0.80
+    assert figures["content_precision"] >= 0.90
+    assert figures["content_recall"] >= 0.95
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DEV.exists(), reason="the shared dev set is not there")
+def test_dev_figures_with_embeddings_through_the_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    out = tmp_path / "split.jsonl"
+    result = CliRunner().invoke(
+        app, ["split", str(DEV / "reports"), "--format", "jsonl", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert set(SPLIT_COLUMNS) <= set(rows[0])
+    figures = score(rows)
+    assert figures["offsets_exact"] == 1.0
+    assert figures["span_f1"] >= 0.80
+    assert figures["content_precision"] >= 0.90
+    assert figures["content_recall"] >= 0.95
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_split_table_and_skipped_files(tmp_path):
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    bad = tmp_path / "kapot.docx"
+    bad.write_bytes(b"geen zip")
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["split", str(DATA / "bullets.txt"), str(bad), "--format", "table", "--no-embeddings"]
+    )
+    assert result.exit_code == 1
+    assert "kapot.docx" in result.output  # named on stderr (mixed into output by CliRunner)
+    assert "chauffeurs" in result.output
+
+    out = tmp_path / "b.jsonl"
+    result = runner.invoke(
+        app, ["split", str(DATA / "bullets.txt"), "--no-embeddings", "-o", str(out)]
+    )
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["order"] for r in rows] == list(range(5))
+    assert rows[0]["id"] == f"bullets:{rows[0]['start']}-{rows[0]['end']}"
+
+
+# --------------------------------------------------------------------------- other styles
+
+
+def test_titles_and_quoted_questions_do_not_end_sentences(sentence_splitter):
+    text = "We spraken mw. drs. Ellen Vermeulen. ‘Waarom zou ik nog komen?’ zegt Fatma. Klaar."
+    assert texts(text, sentence_splitter.spans(text)) == [
+        "We spraken mw. drs. Ellen Vermeulen.",
+        "‘Waarom zou ik nog komen?’ zegt Fatma.",
+        "Klaar.",
+    ]
+
+
+def test_markdown_report(splitter):
+    text = (
+        "# Verslag tweede bezoek – Repair Café\n\n"
+        "**Datum:** 18 juni 2024\n**Onderzoeksduo:** Ilse en Youssef\n\n"
+        "## Wat is er gebeurd?\n\n"
+        "Sanne moest uitzoeken of het gebouw onder Vastgoed of het gebiedsteam viel. "
+        "Uiteindelijk bleek een projectleider van Wonen het dossier te hebben.\n\n"
+        "## Indruk van het duo\n\n"
+        "De samenwerking is in drie maanden steviger geworden, de weg door het stadhuis niet.\n"
+    )
+    report = Report(id="md", source="md.md", format="md", text=text)
+    kinds = [b.kind for b in layout(text)]
+    assert kinds[:3] == ["title", "metadata", "metadata"]
+    anecdotes = splitter.split(report)
+    check_provenance(report, anecdotes)
+    assert [a.section for a in anecdotes] == ["Wat is er gebeurd?", "Indruk van het duo"]
+    assert not any("#" in a.text or "**" in a.text for a in anecdotes)
+
+
+def test_contact_details_and_visit_description_are_left_out(splitter):
+    text = (
+        "Verslag\n\nWij spraken Kees en Mirjam in het wijkcentrum.\n\n"
+        "Hoe verloopt de samenwerking?\n"
+        "Mirjam reed op haar eerste werkdag met Kees mee, de hele route langs de halte.\n"
+        "Kees is bereikbaar op 06-45678123 of kees.dekker@example.nl.\n"
+    )
+    report = Report(id="k", source="k.txt", format="txt", text=text)
+    assert [a.text[:12] for a in splitter.split(report)] == ["Mirjam reed "]
+
+
+def test_sample_reports_in_every_format():
+    from reportanalysis.ingest import read_reports
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    result = read_reports([sample])
+    assert {r.format for r in result.reports} >= {"txt", "docx", "pdf", "md"}
+    anecdotes = Splitter(embedder="none").split_many(result.reports)
+    by_id = {r.id: r for r in result.reports}
+    assert {a.report_id for a in anecdotes} == set(by_id)
+    for a in anecdotes:
+        assert a.text == by_id[a.report_id].text[a.start : a.end]
+        assert "@" not in a.text and not a.text.startswith(("#", "Datum:", "Onderzoeksduo:"))
+        assert 20 <= len(a.text) <= 1200
+
+
+def test_numbered_items_are_anecdotes_and_numbered_questions_are_sections(splitter):
+    text = (
+        "1. Doelen voor de komende drie maanden\n"
+        "1) Mehmet gaat met Anneke in gesprek met de corporatie over het contract.\n"
+        "2) Anneke start een avond waarop jongeren ouderen helpen met hun telefoon.\n"
+        "2. Indruk van het duo\n"
+        "De samenwerking is persoonlijk en warm; Mehmet is zichtbaar en benaderbaar.\n"
+    )
+    report = Report(id="n", source="n.txt", format="txt", text=text)
+    anecdotes = splitter.split(report)
+    check_provenance(report, anecdotes)
+    assert [a.text[:8] for a in anecdotes] == ["Mehmet g", "Anneke s", "De samen"]
+    assert [a.section for a in anecdotes] == [
+        "Doelen voor de komende drie maanden",
+        "Doelen voor de komende drie maanden",
+        "Indruk van het duo",
+    ]
+
+
+def test_configured_guide_questions_become_sections():
+    text = (
+        "Verslag bezoek\n"
+        "Waar krijgen jullie energie van\n"
+        "Karin krijgt energie van de straattafel, waar collega's nu meedenken over het plan.\n"
+        "Wat kost energie, en waarom is dat zo lastig voor beide partijen in dit project\n"
+        "De planning van de afdeling Riolering is leidend, en Karin kan daar weinig aan doen.\n"
+    )
+    report = Report(id="g", source="g.txt", format="txt", text=text)
+    guide = [
+        "Waar krijgen jullie energie van?",
+        "Wat kost energie, en waarom is dat zo lastig voor beide partijen in dit project?",
+    ]
+    sections = [a.section for a in Splitter(embedder="none", guide_questions=guide).split(report)]
+    assert sections == [
+        "Waar krijgen jullie energie van",
+        "Wat kost energie, en waarom is dat zo lastig voor beide partijen in dit project",
+    ]
+
+
+def test_an_anecdote_never_spans_a_left_out_sentence(splitter):
+    text = (
+        "Hoe verloopt de samenwerking?\n"
+        "Mirjam belt Kees elke week. Kees is bereikbaar op 06-45678123. "
+        "Hij waardeert dat ze ook belt als er geen nieuws is.\n"
+    )
+    report = Report(id="gap", source="gap.txt", format="txt", text=text)
+    got = [a.text for a in splitter.split(report)]
+    assert got == [
+        "Mirjam belt Kees elke week.",
+        "Hij waardeert dat ze ook belt als er geen nieuws is.",
+    ]
