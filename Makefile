@@ -43,10 +43,25 @@ eval: install
 	@mkdir -p $(EVAL_OUT)
 	@$(RA) split $(DEV)/reports --format jsonl -o $(EVAL_OUT)/split.jsonl
 	@printf 'split     '; $(SCORE) split --gold $(DEV)/gold.jsonl --pred $(EVAL_OUT)/split.jsonl --reports $(DEV)/reports
+	@$(RA) themes --input $(DEV)/gold.jsonl --format jsonl -o $(EVAL_OUT)/themes.jsonl
+	@printf 'themes    '; $(SCORE) themes --gold $(DEV)/gold.jsonl --pred $(EVAL_OUT)/themes.jsonl
+	@$(RA) practices --input $(DEV)/gold.jsonl --format jsonl -o $(EVAL_OUT)/practices.jsonl
+	@printf 'practice  '; $(SCORE) practice --gold $(DEV)/gold.jsonl --pred $(EVAL_OUT)/practices.jsonl
+	@$(RA) kinds --input $(DEV)/gold.jsonl --format jsonl -o $(EVAL_OUT)/kinds.jsonl
+	@printf 'kind      '; $(SCORE) kind --gold $(DEV)/gold.jsonl --pred $(EVAL_OUT)/kinds.jsonl
+	@$(PY) scripts/eval_practices.py $(DEV)/gold.jsonl --out $(EVAL_OUT)/cross --score ../shared/eval/score.py
+	@grep '"report": "anker' $(DEV)/gold.jsonl > $(EVAL_OUT)/gold_anker.jsonl
+	@grep '"report": "groen' $(DEV)/gold.jsonl > $(EVAL_OUT)/gold_groen.jsonl
+	@$(RA) suggest --input $(DEV)/gold.jsonl --field theme --codebook $(DEV)/themes.json --format jsonl -o $(EVAL_OUT)/suggest_zero.jsonl
+	@$(RA) suggest --input $(DEV)/gold.jsonl --field theme --codebook $(DEV)/themes.json --train $(EVAL_OUT)/gold_anker.jsonl --format jsonl -o $(EVAL_OUT)/suggest_anker.jsonl
+	@$(RA) suggest --input $(DEV)/gold.jsonl --field theme --codebook $(DEV)/themes.json --train $(EVAL_OUT)/gold_groen.jsonl --format jsonl -o $(EVAL_OUT)/suggest_groen.jsonl
+	@printf 'suggest   '; $(PY) scripts/learning_curve.py accuracy --gold $(DEV)/gold.jsonl --pred $(EVAL_OUT)/suggest_zero.jsonl --name "(codebook only)"
+	@printf 'suggest   '; $(PY) scripts/learning_curve.py accuracy --gold $(DEV)/gold.jsonl --pred $(EVAL_OUT)/suggest_anker.jsonl --reports groen --name "(trained on anker)"
+	@printf 'suggest   '; $(PY) scripts/learning_curve.py accuracy --gold $(DEV)/gold.jsonl --pred $(EVAL_OUT)/suggest_groen.jsonl --reports anker --name "(trained on groen)"
 
 lint:
-	$(VENV)/bin/ruff check src tests benchmarks scripts
-	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/ruff check src tests benchmarks scripts notebooks
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts notebooks
 
 typecheck:
 	$(VENV)/bin/mypy src
