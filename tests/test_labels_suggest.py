@@ -1,0 +1,245 @@
+"""The label suggester on real Dutch anecdotes: zero-shot, supervised, rejections, active
+learning, the project helpers, the Jupyter widget and the ``suggest`` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reportanalysis.cli import app
+from reportanalysis.embed import CachedEmbedder, TfidfEmbedder, USEEmbedder
+from reportanalysis.errors import ConfigError, NotFittedError
+from reportanalysis.labels import (
+    LabelingWidget,
+    LabelSuggester,
+    accept,
+    load_codebook,
+    next_to_label,
+    reject,
+    suggest_for_project,
+)
+from reportanalysis.model import Anecdote, Codebook, Report
+from reportanalysis.project import Project
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+GOLD = [json.loads(line) for line in (DEV / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+THEMES = load_codebook(DEV / "themes.json")
+
+SMALL = Codebook.from_mapping(
+    {
+        "geld": "Subsidies, fondsen, budgetten en leges.",
+        "regels": "Vergunningen, bestemmingsplannen, huurcontracten en andere regels.",
+        "contact": "Persoonlijk contact, vertrouwen, luisteren en waardering.",
+    }
+)
+SMALL_TEXTS = [
+    "Het fonds betaalt twaalf plantenbakken; de subsidie voor het buurthuis is toegekend.",
+    "Voor de buurtkamer is een omgevingsvergunning nodig: het bestemmingsplan staat het niet toe.",
+    "Karin belde Thijs de dag erna om te vragen hoe het ging; hij vertrouwt haar nu.",
+    "De leges worden vergoed uit het budget voor wijkinitiatieven.",
+    "Het huurcontract met de corporatie loopt af en moet worden verlengd.",
+    "Mehmet luistert veel en de bezoekers kennen hem bij naam; het contact is warm en persoonlijk.",
+]
+
+
+@pytest.fixture(scope="module")
+def tfidf() -> CachedEmbedder:
+    return CachedEmbedder(TfidfEmbedder(n_components=64, seed=0))
+
+
+@pytest.fixture(scope="module")
+def use() -> CachedEmbedder:
+    return CachedEmbedder(USEEmbedder())
+
+
+def test_not_fitted_and_params() -> None:
+    from sklearn.base import clone
+
+    s = LabelSuggester(SMALL, seed=3, C=0.5)
+    with pytest.raises(NotFittedError):
+        s.predict()
+    copy = clone(s)
+    assert copy.get_params()["C"] == 0.5 and copy.seed == 3 and copy is not s
+    with pytest.raises(ConfigError, match="at least two codes"):
+        LabelSuggester(Codebook.from_mapping({"a": "x"})).fit(["tekst"])
+
+
+def test_zero_shot_finds_the_obvious_codes(tfidf: CachedEmbedder) -> None:
+    s = LabelSuggester(SMALL, tfidf).fit(SMALL_TEXTS)
+    assert list(s.predict()) == ["geld", "regels", "contact", "geld", "regels", "contact"]
+    reason = s.explain(1)
+    assert reason.code == "regels"
+    assert "vergunning" in reason.terms  # found inside "omgevingsvergunning"
+    assert "bestemmingsplan" in reason.terms
+    proba = s.predict_proba()
+    assert proba.shape == (6, 3) and np.allclose(proba.sum(1), 1)
+    new = s.predict(["De subsidieaanvraag voor het fonds is rond."])
+    assert list(new) == ["geld"]
+
+
+def test_labels_teach_and_rejections_are_remembered(tfidf: CachedEmbedder) -> None:
+    texts = [*SMALL_TEXTS, "Het buurtfeest trok vijftig mensen naar het plein."]
+    s = LabelSuggester(SMALL, tfidf, prior_strength=1.0).fit(texts)
+    assert s.supervised_weight_ == 0.0
+    labels = [None] * 6 + ["contact"]
+    s.update(labels)
+    assert s.supervised_weight_ == 0.0  # one code only: no classifier yet, examples count
+    s.update({0: "geld", 1: "regels", 2: "contact", 6: "contact"})
+    assert s.supervised_weight_ > 0.5
+    sug = s.suggest(top_k=2)
+    assert len(sug) == 14 and [x.rank for x in sug[:2]] == [1, 2]
+    top5 = sug[10]
+    assert top5.code == "contact"
+    assert top5.reason.example_texts and top5.reason.example_texts[0] in (texts[2], texts[6])
+    assert "gelabeld voorbeeld" in str(top5.reason)
+    s.update({0: "geld"}, rejected=[(5, "contact")])
+    assert s.predict()[5] != "contact"
+    assert s.predict_proba()[5, list(s.classes_).index("contact")] == 0.0
+    with pytest.raises(ConfigError, match="not a code of the codebook"):
+        s.update({0: "onbekend"})
+
+
+def test_same_seed_same_result(tfidf: CachedEmbedder) -> None:
+    runs = []
+    for _ in range(2):
+        s = LabelSuggester(SMALL, tfidf, seed=7, self_training=1).fit(SMALL_TEXTS, {0: "geld"})
+        runs.append((s.predict_proba(), s.next_to_label(3)))
+    assert np.array_equal(runs[0][0], runs[1][0])
+    assert runs[0][1] == runs[1][1]
+
+
+def test_next_to_label_skips_labelled_and_spreads(tfidf: CachedEmbedder) -> None:
+    s = LabelSuggester(SMALL, tfidf).fit(SMALL_TEXTS, {0: "geld", 1: "regels"})
+    picks = s.next_to_label(3)
+    assert len(picks) == len(set(picks)) == 3
+    assert not {0, 1} & set(picks)
+    assert s.next_to_label(10) and len(s.next_to_label(10)) == 4
+
+
+@pytest.mark.slow
+def test_dev_set_accuracy_beats_chance(use: CachedEmbedder) -> None:
+    """Ten themes: chance is about 0.1 (0.17 for always the largest theme)."""
+    texts = [r["text"] for r in GOLD]
+    y = np.array([r["theme"] for r in GOLD])
+    groups = [r["report"] for r in GOLD]
+    s = LabelSuggester(THEMES, use).fit(texts, groups=groups)
+    assert (s.predict() == y).mean() >= 0.2
+    labels = [r["theme"] if r["report"].startswith("groen") else None for r in GOLD]
+    s.update(labels)
+    test = np.array([g.startswith("anker") for g in groups])
+    assert (s.predict()[test] == y[test]).mean() >= 0.2
+
+
+# --------------------------------------------------------------------------- project, widget
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """The dev reports with the gold anecdotes as segmentation, the themes codebook saved."""
+    store = Project.create(tmp_path / "analyse.ra")
+    for name in ("anker_1", "groen_1"):
+        path = DEV / "reports" / f"{name}.txt"
+        with open(path, encoding="utf-8", newline="") as fh:
+            report = Report(id=name, source=path.name, format="txt", text=fh.read())
+        store.add_report(report)
+        spans = [
+            Anecdote.from_span(report, r["start"], r["end"], order=k)
+            for k, r in enumerate(r for r in GOLD if r["report"] == name)
+        ]
+        store.set_anecdotes(name, spans)
+    store.save_codebook(THEMES)
+    yield store
+    store.close()
+
+
+@pytest.mark.slow
+def test_project_suggest_accept_reject(project: Project, use: CachedEmbedder) -> None:
+    ids = [a.id for a in project.anecdotes()]
+    project.label(ids[0], "netwerk en verbinden", coder="ilse")
+    project.label(ids[1], "vertrouwen en persoonlijk contact", coder="joost")
+    frame = suggest_for_project(project, coder="ilse", embedder=use)
+    assert list(frame.columns[:5]) == ["anecdote_id", "report_id", "text", "rank", "code"]
+    assert ids[0] not in set(frame["anecdote_id"])  # ilse coded it already
+    assert ids[1] in set(frame["anecdote_id"])
+    assert frame["confidence"].between(0, 1).all() and frame["reason"].str.len().min() > 0
+    target = frame.iloc[0]
+    reject(project, target["anecdote_id"], target["code"], "ilse")
+    again = suggest_for_project(project, coder="ilse", embedder=use)
+    row = again.set_index("anecdote_id").loc[target["anecdote_id"]]
+    assert row["code"] != target["code"]
+    accept(project, target["anecdote_id"], row["code"], "ilse", confidence=row["confidence"])
+    labels = project.labels_frame(coder="ilse").set_index("anecdote_id")
+    assert labels.loc[target["anecdote_id"]].query("source == 'suggested-accepted'").shape[0] == 1
+    picks = next_to_label(project, 5, coder="ilse", embedder=use)
+    assert len(picks) == 5 and ids[0] not in picks and target["anecdote_id"] not in picks
+
+
+@pytest.mark.slow
+def test_widget_writes_labels_to_the_project(project: Project, use: CachedEmbedder) -> None:
+    suggester = LabelSuggester(THEMES, use)
+    w = LabelingWidget(project, THEMES, coder="fleur", suggester=suggester)
+    first = w.current
+    assert first is not None and "Suggestie:" in w.suggestion.value
+    assert "background:#fff3b0" in w.text.value  # the anecdote highlighted in its context
+    w.buttons["regels en vergunningen"].click()
+    assert w.current != first
+    second = w.current
+    sug_code = w.current_suggestion()[0]
+    w.reject_button.click()
+    assert w.current == second and w.current_suggestion()[0] != sug_code
+    w.accept_button.click()
+    w.skip_button.click()
+    w.previous_button.click()
+    w.shortcut.value = "1"  # keyboard: first code
+    labels = project.labels_frame(coder="fleur")
+    got = {(r.anecdote_id, r.code, r.source) for r in labels.itertuples()}
+    assert (first, "regels en vergunningen", "manual") in got
+    assert (second, sug_code, "suggested-rejected") in got
+    assert any(a == second and s == "suggested-accepted" for a, _, s in got)
+    assert any(c == THEMES.names[0] and s == "manual" for _, c, s in got)
+    assert [a for a, *_ in w.log][:4] == ["label", "reject", "accept", "skip"]
+
+
+def test_widget_without_suggester(project: Project) -> None:
+    w = LabelingWidget(project, THEMES, coder="fleur")
+    assert w.suggestion.value == "" and w.current_suggestion() is None
+    w.next_button.click()
+    w.shortcut.value = "2"
+    assert project.labels_frame(coder="fleur")["code"].tolist() == [THEMES.names[1]]
+    for _ in range(len(w.anecdote_ids)):
+        w.skip()
+    assert w.current is None and "Klaar" in w.header.value
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.mark.slow
+def test_suggest_command(tmp_path: Path) -> None:
+    rows = [r for r in GOLD if r["report"] == "anker_2"]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    train = tmp_path / "train.jsonl"
+    train.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in GOLD if r["report"] == "groen_2"),
+        "utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    args = ["suggest", "--input", str(src), "--field", "thema", "--codebook"]
+    result = CliRunner().invoke(app, [*args, str(DEV / "themes.json"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    got = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(got) == len(rows)
+    assert all(g["thema"] in THEMES and 0 < g["thema_score"] <= 1 for g in got)
+    assert got[0]["start"] == rows[0]["start"]  # input fields kept
+    no_book = ["suggest", "--input", str(src), "--field", "theme", "--train", str(train)]
+    result = CliRunner().invoke(app, [*no_book, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    trained_codes = {r["theme"] for r in GOLD if r["report"] == "groen_2"}
+    assert {json.loads(x)["theme"] for x in out.read_text("utf-8").splitlines()} <= trained_codes
+    result = CliRunner().invoke(app, ["suggest", "--input", str(src), "--field", "x"])
+    assert result.exit_code == 2 and "codeboek" in result.output
