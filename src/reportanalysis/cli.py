@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -425,6 +425,48 @@ def kinds_command(
     write_rows(out, fmt, output, columns=["text", "kind"])
 
 
+# --------------------------------------------------------------------------- themes
+
+
+@app.command("themes")
+def themes_command(
+    input: InputOption,
+    codebook: Annotated[
+        Path | None,
+        typer.Option("--codebook", help="Codeboek (.toml/.json/.csv/.xlsx) dat de thema's stuurt."),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Zaadwaarde: gelijk zaad, gelijke thema's.")
+    ] = 0,
+    n_themes: Annotated[
+        int | None, typer.Option("--n-themes", help="Vast aantal thema's (standaard: automatisch).")
+    ] = None,
+    mode: Annotated[
+        str, typer.Option("--mode", help="auto, direct, small (BERTopic + KMeans) of large.")
+    ] = "auto",
+    fmt: FormatOption = OutputFormat.jsonl,
+    output: OutOption = None,
+) -> None:
+    """Anekdotes in thema's groeperen; elke regel krijgt 'theme' en 'theme_label'."""
+    from .themes import themes
+
+    rows = read_jsonl(input)
+    require_field(rows, "text", input)
+    try:
+        book = None
+        if codebook is not None:
+            from .labels import load_codebook
+
+            book = load_codebook(codebook)
+        out, model = themes(rows, codebook=book, seed=seed, n_themes=n_themes, mode=mode)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(
+        f"{len(model.themes_)} thema's voor {len(rows)} anekdotes (route: {model.path_})", err=True
+    )
+    write_rows(out, fmt, output, columns=["text", "theme", "theme_label"])
+
+
 # --------------------------------------------------------------------------- suggest (labels)
 
 
@@ -489,6 +531,53 @@ def report_command(
         raise fail(str(exc)) from exc
     for path in written.values():
         typer.echo(f"geschreven: {path}")
+
+
+# --------------------------------------------------------------------------- import, export
+
+
+class InteropFormat(StrEnum):
+    qdpx = "qdpx"
+    qdc = "qdc"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Een .qdpx, .qdc, .csv of .xlsx.")],
+    project: ProjectOption,
+) -> None:
+    """Een REFI-QDA-project of -codeboek, of een tabel met gecodeerde fragmenten, inlezen in een
+    project (wordt aangemaakt als het er nog niet is)."""
+    from .interop import import_file
+
+    try:
+        summary = import_file(file, project)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    for line in summary.lines():
+        typer.echo(line)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_SKIPPED)
+
+
+@app.command("export")
+def export_command(
+    project: ProjectOption,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Het bestand om te schrijven.")],
+    fmt: Annotated[
+        InteropFormat | None,
+        typer.Option("--format", help="qdpx, qdc, csv of xlsx (standaard: volgens -o)."),
+    ] = None,
+) -> None:
+    """Een project exporteren naar REFI-QDA (.qdpx, .qdc) of een tabel (.csv, .xlsx)."""
+    from .interop import export_file
+
+    try:
+        written = export_file(project, output, fmt.value if fmt else None)
+    except ReportAnalysisError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"geschreven: {written}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,511 @@
+"""ThemeModel: themes over sentence embeddings, through BERTopic's pluggable stages.
+
+Three paths, chosen by corpus size (``mode="auto"``) and reported in ``path_``:
+
+- ``"direct"`` (fewer than ``small_corpus`` anecdotes): PCA + KMeans + c-TF-IDF run without
+  BERTopic, whose import (torch via sentence-transformers) costs more than it brings here.
+- ``"bertopic-kmeans"`` (up to ``large_corpus``): BERTopic with the same cheap stages passed
+  in — a PCA reducer (``BaseDimensionalityReduction`` over the reduced rows) and KMeans — so no
+  anecdote is dropped as an outlier; BERTopic supplies the c-TF-IDF keywords.
+- ``"bertopic-hdbscan"`` (``large_corpus`` = 20,000 and more, or ``mode="large"``): BERTopic
+  with UMAP + HDBSCAN; outliers are reassigned to the nearest theme (``outliers="reassign"``)
+  or kept as ``-1``. Seeded UMAP runs on one thread: on 10,000 anecdotes and 2 cores it took
+  minutes where the KMeans path took ~40 s (``benchmarks/bench_themes.py``).
+
+Against grouping by initiative: each group's mean embedding is subtracted (``center_groups``),
+names can be masked before embedding (``mask_entities``), and keywords leave out names and
+words that occur in one group only. Lemma TF-IDF features are added to the embeddings
+(``lexical_weight``). ``benchmarks/bench_themes.py`` prints the ARI with and without each.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from ..embed import Embedder, normalise_rows
+from ..errors import ConfigError, NotFittedError
+from ..model import Codebook, Theme
+from ._cluster import (
+    center_by_group,
+    centroids,
+    choose_k,
+    kmeans,
+    nearest_centroid,
+    reduce,
+    relabel_by_size,
+)
+from ._text import (
+    class_tfidf_keywords,
+    group_specific_terms,
+    keyword_label,
+    lemma_docs,
+    mask_names,
+    rare_terms,
+    tfidf_features,
+)
+
+__all__ = ["MODES", "ThemeModel"]
+
+
+@contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    """Silence one library logger for the duration of a call (restored afterwards)."""
+    log = logging.getLogger(logger)
+    old = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(old)
+
+
+MODES = ("auto", "direct", "small", "bertopic", "large")
+NEW_THEME_PREFIX = "nieuw: "
+
+
+class ThemeModel:
+    """Group anecdotes into themes; scikit-learn style (``fit`` → ``labels_``, ``themes_``).
+
+    Parameters
+    ----------
+    n_themes: a fixed number of themes, or None to choose it by silhouette over
+        ``min_themes..min(max_themes, n / min_theme_size)`` — at least ``min_theme_size``
+        anecdotes per theme on average, so an analyst gets readable themes, not pairs (the
+        HDBSCAN path finds its own number; ``n_themes`` then reduces it).
+    codebook: guided mode — anecdotes go to the code whose description they resemble most
+        (zero-shot, ``min_similarity``); those fitting no code form proposed new themes,
+        labelled ``"nieuw: …"``. ``min_similarity`` is the cosine (both sides centred on the
+        corpus) an anecdote needs to its best code.
+    embedder: used when ``fit`` gets no embeddings and for codebook descriptions; default USE.
+    seed: the one seed of every random step; equal seeds give identical assignments.
+    mode: ``auto``, ``direct`` (no BERTopic), ``small``/``bertopic`` (BERTopic + PCA +
+        KMeans) or ``large`` (BERTopic + UMAP + HDBSCAN).
+    """
+
+    def __init__(
+        self,
+        n_themes: int | None = None,
+        codebook: Codebook | None = None,
+        embedder: Embedder | None = None,
+        seed: int = 0,
+        mode: str = "auto",
+        *,
+        center_groups: bool = True,
+        mask_entities: bool = False,
+        lexical_weight: float = 1.0,
+        lexical_components: int = 20,
+        min_themes: int = 2,
+        max_themes: int = 20,
+        min_theme_size: int = 6,
+        outliers: str = "reassign",
+        min_similarity: float = 0.05,
+        top_n_words: int = 10,
+        n_representatives: int = 3,
+        small_corpus: int = 200,
+        large_corpus: int = 20000,
+        reduce_to: int = 50,
+    ) -> None:
+        self.n_themes = n_themes
+        self.codebook = codebook
+        self.embedder = embedder
+        self.seed = seed
+        self.mode = mode
+        self.center_groups = center_groups
+        self.mask_entities = mask_entities
+        self.lexical_weight = lexical_weight
+        self.lexical_components = lexical_components
+        self.min_themes = min_themes
+        self.max_themes = max_themes
+        self.min_theme_size = min_theme_size
+        self.outliers = outliers
+        self.min_similarity = min_similarity
+        self.top_n_words = top_n_words
+        self.n_representatives = n_representatives
+        self.small_corpus = small_corpus
+        self.large_corpus = large_corpus
+        self.reduce_to = reduce_to
+
+    # ------------------------------------------------------------------ helpers
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        import inspect
+
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {n: getattr(self, n) for n in names}
+
+    def set_params(self, **params: Any) -> ThemeModel:
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise ConfigError(f"ThemeModel has no parameter {k!r}")
+            setattr(self, k, v)
+        return self
+
+    def _embedder(self) -> Embedder:
+        if self.embedder is None:
+            from ..embed import USEEmbedder
+
+            self.embedder = USEEmbedder()
+        return self.embedder
+
+    def _nlp(self) -> Any:
+        if getattr(self, "_nlp_", None) is None:
+            from ..dutch import make_nlp
+
+            self._nlp_ = make_nlp(sentences=True)
+        return self._nlp_
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        prepared = [mask_names(t) for t in texts] if self.mask_entities else list(texts)
+        return self._embedder().embed(prepared)
+
+    def _check(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(
+                f"ThemeModel: mode must be one of {', '.join(MODES)}, not {self.mode!r}"
+            )
+        if self.outliers not in ("reassign", "keep"):
+            raise ConfigError("ThemeModel: outliers must be 'reassign' or 'keep'")
+        if self.n_themes is not None and self.n_themes < 1:
+            raise ConfigError("ThemeModel: n_themes must be at least 1 (or None: automatic)")
+
+    def _path(self, n: int) -> str:
+        if self.mode == "direct":
+            return "direct"
+        if self.mode == "small":
+            return "bertopic-kmeans"
+        if self.mode == "large":
+            return "bertopic-hdbscan"
+        if self.mode == "bertopic":
+            return "bertopic-hdbscan" if n >= self.large_corpus else "bertopic-kmeans"
+        if n < self.small_corpus:
+            return "direct"
+        return "bertopic-hdbscan" if n >= self.large_corpus else "bertopic-kmeans"
+
+    def _features(self, base: np.ndarray, lexical: np.ndarray | None) -> np.ndarray:
+        if lexical is None or lexical.shape[1] == 0 or self.lexical_weight <= 0:
+            return base
+        return normalise_rows(np.hstack([base, self.lexical_weight * normalise_rows(lexical)]))
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        groups: Sequence[str] | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> ThemeModel:
+        """Learn themes; ``groups`` (report or initiative per text) counter initiative clusters."""
+        self._check()
+        texts = [str(t) for t in texts]
+        n = len(texts)
+        if n == 0:
+            raise ConfigError("ThemeModel.fit: no anecdotes to group into themes")
+        ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(n)]
+        if len(ids) != n or (groups is not None and len(groups) != n):
+            raise ConfigError("ThemeModel.fit: texts, ids and groups must have the same length")
+        if embeddings is None:
+            embeddings = self._embed(texts)
+        raw = normalise_rows(np.asarray(embeddings, dtype=np.float32))
+        if raw.shape[0] != n:
+            raise ConfigError(f"ThemeModel.fit: {raw.shape[0]} embeddings for {n} texts")
+        group_list = [str(g) for g in groups] if groups is not None else None
+        self.global_mean_: np.ndarray | None
+        if self.center_groups and group_list is not None:
+            base, self.group_means_, self.global_mean_ = center_by_group(raw, group_list)
+        else:
+            base, self.group_means_, self.global_mean_ = normalise_rows(raw), {}, None
+
+        docs = lemma_docs(texts, self._nlp())
+        lexical: np.ndarray | None
+        self._lexical_model: Any
+        lexical, self._lexical_model = (
+            tfidf_features(docs.lemmas, self.lexical_components, self.seed)
+            if self.lexical_weight > 0
+            else (None, None)
+        )
+        features = self._features(base, lexical)
+        self.path_ = self._path(n)
+        self.n_features_in_ = raw.shape[1]
+        self.codes_: np.ndarray | None = None
+        self.k_scores_: dict[int, float] = {}
+        specific = group_specific_terms(docs.content, group_list)
+        self.group_specific_terms_ = sorted(specific)
+        exclude = specific | (rare_terms(docs.content) if n >= 20 else set())
+
+        labels, names = self._cluster(features, base, texts, docs.content, exclude)
+        self._finish(labels, names, features, texts, ids, docs.content, exclude)
+        return self
+
+    def _cluster(
+        self,
+        features: np.ndarray,
+        base: np.ndarray,
+        texts: Sequence[str],
+        content: Sequence[Sequence[str]],
+        exclude: set[str],
+    ) -> tuple[np.ndarray, dict[int, str]]:
+        """Theme per row (ids ≥ 0, -1 outlier) and fixed names (guided mode) per theme."""
+        names: dict[int, str] = {}
+        if self.codebook is not None and len(self.codebook):
+            return self._guided(features, base, texts, content, exclude)
+        labels = self._unguided(features, content, exclude)
+        return labels, names
+
+    def _unguided(
+        self, features: np.ndarray, content: Sequence[Sequence[str]], exclude: set[str]
+    ) -> np.ndarray:
+        n = features.shape[0]
+        if n < 2:
+            self.k_scores_ = {}
+            return np.zeros(n, dtype=np.int64)
+        if self.path_ == "bertopic-hdbscan":
+            return self._bertopic(features, content, exclude, k=None)
+        reduced, self._reducer = reduce(features, self.reduce_to, self.seed)
+        if self.n_themes is not None:
+            k, self.k_scores_ = min(self.n_themes, n), {}
+        else:
+            k_max = min(self.max_themes, max(self.min_themes, n // self.min_theme_size))
+            k, self.k_scores_ = choose_k(reduced, self.min_themes, k_max, self.seed)
+        if self.path_ == "bertopic-kmeans":
+            return self._bertopic(reduced, content, exclude, k=k)
+        return np.asarray(kmeans(reduced, k, self.seed).fit_predict(reduced), dtype=np.int64)
+
+    def _bertopic(
+        self, X: np.ndarray, content: Sequence[Sequence[str]], exclude: set[str], k: int | None
+    ) -> np.ndarray:
+        from bertopic import BERTopic
+        from bertopic.dimensionality import BaseDimensionalityReduction
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        n = X.shape[0]
+        if k is not None:
+            reducer: Any = BaseDimensionalityReduction()  # rows are PCA-reduced already
+            clusterer: Any = kmeans(X, k, self.seed)
+            nr_topics = None
+        else:
+            from hdbscan import HDBSCAN
+            from umap import UMAP
+
+            X, self._reducer = reduce(X, self.reduce_to, self.seed)
+            reducer = UMAP(
+                n_neighbors=15,
+                n_components=5,
+                min_dist=0.0,
+                metric="cosine",
+                random_state=self.seed,
+            )
+            clusterer = HDBSCAN(
+                min_cluster_size=max(10, n // 100),
+                metric="euclidean",
+                cluster_selection_method="eom",
+                prediction_data=False,
+            )
+            nr_topics = self.n_themes + 1 if self.n_themes else None
+        self.topic_model_ = BERTopic(
+            umap_model=reducer,
+            hdbscan_model=clusterer,
+            vectorizer_model=self._vectorizer(exclude),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            top_n_words=self.top_n_words,
+            nr_topics=nr_topics,
+            calculate_probabilities=False,
+            verbose=False,
+        )
+        docs = [" ".join(c) for c in content]
+        topics, _ = self.topic_model_.fit_transform(docs, embeddings=X)
+        _ = CountVectorizer  # imported for the type of _vectorizer's result
+        return np.asarray(topics, dtype=np.int64)
+
+    def _vectorizer(self, exclude: set[str]) -> Any:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        return CountVectorizer(
+            token_pattern=r"\S+", lowercase=False, stop_words=sorted(exclude) or None
+        )
+
+    def _guided(
+        self,
+        features: np.ndarray,
+        base: np.ndarray,
+        texts: Sequence[str],
+        content: Sequence[Sequence[str]],
+        exclude: set[str],
+    ) -> tuple[np.ndarray, dict[int, str]]:
+        assert self.codebook is not None
+        codes = list(self.codebook.codes)
+        C = self._embedder().embed([c.description() for c in codes])
+        self.codes_ = self._code_vectors(C)
+        sims = base @ self.codes_.T
+        best = sims.argmax(axis=1)
+        fits = sims.max(axis=1) >= self.min_similarity
+        labels = np.where(fits, best, -1).astype(np.int64)
+        names = {i: c.name for i, c in enumerate(codes)}
+        self.k_scores_ = {}
+        rest = np.flatnonzero(~fits)
+        if len(rest) >= 2:
+            sub = features[rest]
+            reduced, _ = reduce(sub, self.reduce_to, self.seed)
+            k_max = min(self.max_themes, max(1, len(rest) // self.min_theme_size))
+            if k_max >= 2:
+                k, self.k_scores_ = choose_k(reduced, 2, k_max, self.seed)
+                sub_labels = kmeans(reduced, k, self.seed).fit_predict(reduced)
+            else:
+                sub_labels = np.zeros(len(rest), dtype=np.int64)
+            labels[rest] = len(codes) + sub_labels
+        elif len(rest) == 1:
+            labels[rest] = len(codes)
+        return labels, names
+
+    def _code_vectors(self, C: np.ndarray) -> np.ndarray:
+        C = normalise_rows(C)
+        if self.global_mean_ is not None:
+            C = C - self.global_mean_
+        return normalise_rows(C)
+
+    def _finish(
+        self,
+        labels: np.ndarray,
+        names: Mapping[int, str],
+        features: np.ndarray,
+        texts: Sequence[str],
+        ids: Sequence[str],
+        content: Sequence[Sequence[str]],
+        exclude: set[str],
+    ) -> None:
+        labels = np.asarray(labels, dtype=np.int64)
+        self.n_outliers_ = int((labels < 0).sum())
+        if self.outliers == "reassign" and self.n_outliers_ and (labels >= 0).any():
+            tids, C = centroids(features, labels)
+            out = labels < 0
+            labels[out] = nearest_centroid(features[out], tids, C)
+        # Stable numbering: largest theme first; names follow their theme.
+        order = [t for t in dict.fromkeys(labels.tolist()) if t >= 0]
+        final = relabel_by_size(labels)
+        old_to_new = {old: int(final[labels.tolist().index(old)]) for old in order}
+        names = {old_to_new[o]: nm for o, nm in names.items() if o in old_to_new}
+        self.labels_ = final
+        self.ids_ = list(ids)
+        self._content = [list(c) for c in content]
+        self._exclude = exclude
+        self._features_ = features
+        self._names = names
+        self.themes_ = self._make_themes(final, names)
+        self.theme_labels_ = {t.id: t.label for t in self.themes_}
+        self._centroid_ids, self._centroids = centroids(features, final)
+
+    def _keywords(self, labels: np.ndarray) -> dict[int, list[str]]:
+        if getattr(self, "topic_model_", None) is not None:
+            docs = [" ".join(c) for c in self._content]
+            try:
+                with _quiet("BERTopic"):
+                    self.topic_model_.update_topics(
+                        docs,
+                        topics=labels.tolist(),
+                        top_n_words=self.top_n_words,
+                        vectorizer_model=self._vectorizer(self._exclude),
+                    )
+                return {
+                    int(t): [w for w, _ in (self.topic_model_.get_topic(int(t)) or []) if w]
+                    for t in set(labels.tolist())
+                }
+            except ValueError:  # an empty vocabulary: fall back to our own c-TF-IDF
+                pass
+        return class_tfidf_keywords(
+            self._content, labels.tolist(), top_n=self.top_n_words, exclude=self._exclude
+        )
+
+    def _make_themes(self, labels: np.ndarray, names: Mapping[int, str]) -> list[Theme]:
+        keywords = self._keywords(labels)
+        X = self._features_
+        themes: list[Theme] = []
+        used: set[str] = set()
+        for t in sorted(set(labels.tolist())):
+            members = np.flatnonzero(labels == t)
+            kws = tuple(keywords.get(t, []))
+            if t < 0:
+                label = "overig"
+            elif t in names:
+                label = names[t]
+            elif self.codebook is not None and len(self.codebook):
+                label = NEW_THEME_PREFIX + keyword_label(kws)
+            else:
+                label = keyword_label(kws)
+            base_label, i = label, 2
+            while label in used:
+                label, i = f"{base_label} ({i})", i + 1
+            used.add(label)
+            centre = normalise_rows(X[members].mean(axis=0, keepdims=True))[0]
+            order = members[np.argsort(-(X[members] @ centre), kind="stable")]
+            themes.append(
+                Theme(
+                    id=int(t),
+                    label=label,
+                    keywords=kws,
+                    anecdote_ids=tuple(self.ids_[i] for i in members),
+                    representative_ids=tuple(self.ids_[i] for i in order[: self.n_representatives]),
+                )
+            )
+        return themes
+
+    # ------------------------------------------------------------------ use
+
+    def _require_fitted(self) -> None:
+        if not hasattr(self, "labels_"):
+            raise NotFittedError("ThemeModel: call fit(texts) before transform or apply_edits")
+
+    def transform(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        groups: Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """The theme of new texts: the most similar theme centre (known groups are centred)."""
+        self._require_fitted()
+        texts = [str(t) for t in texts]
+        if not texts:
+            return np.zeros(0, dtype=np.int64)
+        raw = normalise_rows(embeddings if embeddings is not None else self._embed(texts))
+        if self.group_means_ and self.global_mean_ is not None:
+            fallback: np.ndarray = self.global_mean_
+            given = list(groups) if groups is not None else [None] * len(texts)
+            rows = [
+                self.group_means_.get(str(g), fallback) if g is not None else fallback
+                for g in given
+            ]
+            base = normalise_rows(raw - np.stack(rows))
+        else:
+            base = raw
+        lexical = None
+        if self._lexical_model is not None:
+            vec, svd = self._lexical_model
+            docs = lemma_docs(texts, self._nlp())
+            lexical = svd.transform(vec.transform([" ".join(d) for d in docs.lemmas]))
+        features = self._features(base, lexical)
+        return nearest_centroid(features, self._centroid_ids, self._centroids)
+
+    def fit_transform(self, texts: Sequence[str], **kw: Any) -> np.ndarray:
+        return self.fit(texts, **kw).labels_
+
+    def apply_edits(self, edits: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Replay analyst edits on the fitted themes; keywords are recomputed. Returns failures."""
+        from ._edits import apply_theme_edits
+
+        self._require_fitted()
+        assignments = dict(zip(self.ids_, self.labels_.tolist(), strict=True))
+        assignments, themes, failed = apply_theme_edits(assignments, self.themes_, edits)
+        labels = np.array([assignments.get(i, -1) for i in self.ids_], dtype=np.int64)
+        names = {t.id: t.label for t in themes}
+        self.topic_model_ = None  # BERTopic's topics no longer match: use our own c-TF-IDF
+        self.labels_ = labels
+        self._names = names
+        self.themes_ = self._make_themes(labels, names)
+        self.theme_labels_ = {t.id: t.label for t in self.themes_}
+        self._centroid_ids, self._centroids = centroids(self._features_, labels)
+        return failed

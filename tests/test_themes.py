@@ -1,0 +1,337 @@
+"""ThemeModel, theme edits, views and the ``themes`` command on real Dutch anecdotes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportanalysis.errors import ConfigError, NotFittedError
+from reportanalysis.model import Codebook, Theme
+from reportanalysis.themes import (
+    ThemeModel,
+    apply_theme_edits,
+    edit_theme,
+    group_specific_terms,
+    theme_matrix,
+    theme_ref,
+    theme_table,
+)
+
+# Two initiatives (a neighbourhood room run by Anneke, a street greening led by Thijs), each with
+# anecdotes about money, permits and trust. Names and places belong to one initiative only.
+BUURTKAMER = {
+    "geld": [
+        "Anneke vertelde dat de subsidie voor de Buurtkamer pas na vier maanden werd uitbetaald.",
+        "De aanvraag bij het fonds moest drie keer opnieuw, want het budget werd anders berekend.",
+        "Mehmet hielp Anneke met de declaraties: de verantwoording van het geld is ingewikkeld.",
+        "Zonder de subsidie van de gemeente kan de Buurtkamer de huur van de ruimte niet betalen.",
+    ],
+    "regels": [
+        "Voor de koffieochtend in de Buurtkamer bleek een vergunning nodig (Anneke was verbaasd).",
+        "Het bestemmingsplan staat geen horeca toe, dus de vergunning werd eerst geweigerd.",
+        "Mehmet zocht uit welke regels gelden voor de brandveiligheid en de verzekering.",
+        "De leges voor de vergunning waren hoger dan het hele jaarbudget van de vrijwilligers.",
+    ],
+    "vertrouwen": [
+        "Anneke noemt het contact met Mehmet warm: hij luistert en neemt haar serieus.",
+        "Mehmet komt elke week langs in de Buurtkamer, en de bezoekers kennen hem bij naam.",
+        "Het vertrouwen groeide omdat Mehmet eerlijk zei wat hij wel en niet kon beloven.",
+        "Anneke waardeert dat ze Mehmet altijd even kan bellen, ook als er geen nieuws is.",
+    ],
+}
+LINDESTRAAT = {
+    "geld": [
+        "Thijs vroeg subsidie aan uit het klimaatfonds voor de geveltuinen in de Lindestraat.",
+        "Het budget voor de bomen was op, en Karin zocht een ander fonds om het te betalen.",
+        "De bewoners van de Lindestraat willen zelf bijdragen aan de kosten van de plantvakken.",
+        "Karin legde uit hoe de verantwoording van de subsidie werkt en welke bonnen nodig zijn.",
+    ],
+    "regels": [
+        "Voor de wadi in de Lindestraat is een omgevingsvergunning nodig, zei Karin.",
+        "De regels voor kabels en leidingen bepalen waar de bomen wel of niet mogen staan.",
+        "Thijs vond het bestemmingsplan onduidelijk; de vergunning liet maanden op zich wachten.",
+        "Het parkeerbeleid eist dat verdwenen parkeerplaatsen elders gecompenseerd worden.",
+    ],
+    "vertrouwen": [
+        "Thijs zegt dat Karin eerlijk was over haar twijfels, en dat heeft het vertrouwen gelegd.",
+        "Karin kwam op zondag aan de keukentafel zitten en luisterde naar de zorgen van Thijs.",
+        "Het persoonlijke contact met Karin maakt dat Thijs zich serieus genomen voelt.",
+        "Thijs waardeert dat Karin hem op de hoogte houdt, ook als er geen nieuws is.",
+    ],
+}
+ROWS = [
+    {"report": f"{ini}_{1 + i % 2}", "text": text, "gold": theme, "initiative": ini}
+    for ini, corpus in (("anker", BUURTKAMER), ("groen", LINDESTRAAT))
+    for theme, texts in corpus.items()
+    for i, text in enumerate(texts)
+]
+TEXTS = [r["text"] for r in ROWS]
+GROUPS = [r["report"] for r in ROWS]
+INITIATIVES = [r["initiative"] for r in ROWS]
+IDS = [f"a{i}" for i in range(len(ROWS))]
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> np.ndarray:
+    from reportanalysis.embed import USEEmbedder
+
+    return USEEmbedder().embed(TEXTS)
+
+
+@pytest.fixture(scope="session")
+def fitted(embeddings: np.ndarray) -> ThemeModel:
+    model = ThemeModel(n_themes=3, seed=0, mode="direct")
+    return model.fit(TEXTS, embeddings=embeddings, groups=GROUPS, ids=IDS)
+
+
+def test_same_seed_gives_identical_assignments(embeddings: np.ndarray) -> None:
+    runs = [
+        ThemeModel(seed=7, mode="direct").fit(TEXTS, embeddings=embeddings, groups=GROUPS).labels_
+        for _ in range(2)
+    ]
+    assert runs[0].tolist() == runs[1].tolist()
+
+
+def test_fit_gives_themes_covering_every_anecdote(fitted: ThemeModel) -> None:
+    assert fitted.path_ == "direct"
+    assert len(fitted.themes_) == 3
+    assert sorted(a for t in fitted.themes_ for a in t.anecdote_ids) == sorted(IDS)
+    assert set(fitted.labels_.tolist()) == {0, 1, 2}
+    sizes = [t.size for t in fitted.themes_]
+    assert sizes == sorted(sizes, reverse=True)  # numbered largest first
+    for t in fitted.themes_:
+        assert t.keywords and t.label == " / ".join(t.keywords[:3])
+        assert set(t.representative_ids) <= set(t.anecdote_ids)
+        assert fitted.theme_labels_[t.id] == t.label
+
+
+def test_keywords_leave_out_names_and_initiative_words(fitted: ThemeModel) -> None:
+    words = {w for t in fitted.themes_ for w in t.keywords}
+    for name in ("anneke", "mehmet", "thijs", "karin", "buurtkamer", "lindestraat"):
+        assert name not in words
+
+
+def test_group_centering_weakens_grouping_by_initiative(embeddings: np.ndarray) -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    def by_initiative(center: bool) -> float:
+        model = ThemeModel(n_themes=2, seed=0, mode="direct", center_groups=center)
+        labels = model.fit(TEXTS, embeddings=embeddings, groups=INITIATIVES).labels_
+        return adjusted_rand_score(INITIATIVES, labels)
+
+    assert by_initiative(True) < by_initiative(False)
+
+
+def test_transform_before_fit_raises() -> None:
+    with pytest.raises(NotFittedError):
+        ThemeModel().transform(["De subsidie kwam te laat."])
+
+
+def test_transform_puts_training_texts_mostly_in_their_theme(
+    fitted: ThemeModel, embeddings: np.ndarray
+) -> None:
+    again = fitted.transform(TEXTS, embeddings=embeddings, groups=GROUPS)
+    assert np.mean(again == fitted.labels_) >= 0.8
+
+
+def test_bad_parameters_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="mode"):
+        ThemeModel(mode="fast").fit(["a", "b"], embeddings=np.eye(2, dtype=np.float32))
+    with pytest.raises(ConfigError, match="no anecdotes"):
+        ThemeModel().fit([])
+
+
+def test_guided_mode_uses_code_names_and_proposes_new_themes(embeddings: np.ndarray) -> None:
+    book = Codebook.from_mapping(
+        {
+            "subsidie en financiering": "Geld: subsidie, fondsen, budget, declaraties en kosten.",
+            "regels en vergunningen": "Vergunningen, bestemmingsplan, leges en regels.",
+        }
+    )
+    model = ThemeModel(codebook=book, seed=0, mode="direct", min_theme_size=2)
+    model.fit(TEXTS, embeddings=embeddings, groups=GROUPS, ids=IDS)
+    by_id = dict(zip(IDS, (model.theme_labels_[t] for t in model.labels_), strict=True))
+    assert {"subsidie en financiering", "regels en vergunningen"} <= set(by_id.values())
+    money = [i for i, r in zip(IDS, ROWS, strict=True) if r["gold"] == "geld"]
+    assert sum(by_id[i] == "subsidie en financiering" for i in money) >= len(money) // 2
+    # A stricter fit leaves anecdotes that fit no code: they form proposed new themes.
+    strict = ThemeModel(codebook=book, seed=0, mode="direct", min_theme_size=2, min_similarity=0.3)
+    labels = set(strict.fit(TEXTS, embeddings=embeddings, groups=GROUPS).theme_labels_.values())
+    assert any(lab.startswith("nieuw: ") for lab in labels)
+
+
+def test_group_specific_terms_on_real_lemmas() -> None:
+    from reportanalysis.themes._text import lemma_docs
+
+    docs = lemma_docs(TEXTS)
+    specific = group_specific_terms(docs.content, INITIATIVES)
+    assert "subsidie" not in specific  # both initiatives talk about money
+    assert "vertrouwen" not in specific
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def _themes() -> tuple[dict[str, int], list[Theme]]:
+    themes = [
+        Theme(0, "geld", ("subsidie", "fonds"), ("a", "b", "c"), ("a", "b")),
+        Theme(1, "regels", ("vergunning",), ("d", "e"), ("d",)),
+        Theme(2, "contact", ("vertrouwen",), ("f",), ("f",)),
+    ]
+    assign = {a: t.id for t in themes for a in t.anecdote_ids}
+    return assign, themes
+
+
+def test_edits_rename_merge_split_move_delete() -> None:
+    assign, themes = _themes()
+    edits = [
+        {"action": "rename", "payload": {"theme": "geld", "label": "subsidie"}},
+        {"action": "split", "payload": {"theme": "subsidie", "anecdote_ids": ["c"], "label": "x"}},
+        {"action": "merge", "payload": {"themes": ["regels", "x"], "label": "regels en geld"}},
+        {"action": "move", "payload": {"anecdote_id": "a", "theme": "contact"}},
+        {"action": "delete", "payload": {"theme": {"label": "weg", "anecdote_ids": ["f"]}}},
+    ]
+    assign, out, failed = apply_theme_edits(assign, themes, edits)
+    assert failed == []
+    assert assign == {"a": -1, "b": 0, "c": 1, "d": 1, "e": 1, "f": -1}
+    assert [(t.label, t.anecdote_ids) for t in out] == [
+        ("subsidie", ("b",)),
+        ("regels en geld", ("d", "e", "c")),
+    ]
+    assert out[1].keywords == ("vergunning",)
+
+
+def test_edits_survive_a_refit_that_renumbers_themes() -> None:
+    assign, themes = _themes()
+    ref = theme_ref(themes[0])  # label "geld", representatives a, b
+    # The refit numbers differently and calls the theme by its keywords.
+    renumbered = [
+        Theme(5, "subsidie / fonds", (), ("a", "b", "c"), ("a",)),
+        Theme(6, "vergunning", (), ("d", "e", "f"), ("d",)),
+    ]
+    assign = {a: t.id for t in renumbered for a in t.anecdote_ids}
+    edits = [
+        {"action": "rename", "payload": {"theme": ref, "label": "geld"}},
+        {"action": "move", "payload": {"anecdote_id": "gone", "theme": "geld"}},
+        {"action": "rename", "payload": {"theme": "onbekend", "label": "y"}},
+    ]
+    assign, out, failed = apply_theme_edits(assign, renumbered, edits)
+    assert [t.label for t in out] == ["geld", "vergunning"]
+    assert [f["reason"] for f in failed] == [
+        "unknown anecdote(s): gone",
+        "no theme matches 'onbekend'",
+    ]
+
+
+def test_rename_to_a_taken_label_fails_without_changing_anything() -> None:
+    assign, themes = _themes()
+    edit = {"action": "rename", "payload": {"theme": "geld", "label": "regels"}}
+    _, out, failed = apply_theme_edits(assign, themes, [edit])
+    assert [t.label for t in out] == ["geld", "regels", "contact"]
+    assert "already called" in failed[0]["reason"]
+
+
+def test_model_apply_edits_recomputes_keywords(embeddings: np.ndarray) -> None:
+    model = ThemeModel(n_themes=3, seed=0, mode="direct")
+    model.fit(TEXTS, embeddings=embeddings, groups=GROUPS, ids=IDS)
+    first, second = model.themes_[0], model.themes_[1]
+    failed = model.apply_edits(
+        [{"action": "merge", "payload": {"themes": [first.label, second.label], "label": "samen"}}]
+    )
+    assert failed == []
+    merged = [t for t in model.themes_ if t.label == "samen"]
+    assert merged and merged[0].size == first.size + second.size
+    assert merged[0].keywords
+
+
+def test_edits_stored_in_a_project_are_replayed(tmp_path: Path) -> None:
+    from reportanalysis.project import Project
+
+    assign, themes = _themes()
+    with Project.create(tmp_path / "p.raproj") as project:
+        edit_theme(project, "rename", theme=theme_ref(themes[0]), label="financiën")
+        edit_theme(project, "delete", theme="contact")
+        with pytest.raises(ConfigError):
+            edit_theme(project, "explode", theme="geld")
+        edits = project.edits("themes")
+    assign, out, failed = apply_theme_edits(assign, themes, edits)
+    assert failed == []
+    assert [t.label for t in out] == ["financiën", "regels"]
+    assert assign["f"] == -1
+
+
+# --------------------------------------------------------------------------- views
+
+
+def test_theme_table_and_matrix(fitted: ThemeModel) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "id": IDS,
+            "report_id": GROUPS,
+            "initiative": INITIATIVES,
+            "theme": fitted.labels_,
+            "theme_label": [fitted.theme_labels_[t] for t in fitted.labels_],
+        }
+    )
+    table = theme_table(fitted.themes_, frame)
+    assert table["size"].sum() == len(IDS)
+    assert abs(table["share"].sum() - 1.0) < 1e-3
+    assert set(table.columns) >= {"label", "keywords", "share_report_id", "share_initiative"}
+    matrix = theme_matrix(frame, "initiative")
+    assert list(matrix.columns) == ["anker", "groen"]
+    assert int(matrix.values.sum()) == len(IDS)
+    shares = theme_matrix(frame, "report_id", normalize="columns")
+    assert np.allclose(shares.sum(axis=0), 1.0)
+
+
+def test_plots_are_plotly_figures(fitted: ThemeModel, embeddings: np.ndarray) -> None:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from reportanalysis.themes import plot_theme_map, plot_theme_matrix, plot_theme_sizes
+
+    frame = pd.DataFrame(
+        {"id": IDS, "text": TEXTS, "report_id": GROUPS, "theme_label": fitted.labels_.astype(str)}
+    )
+    assert isinstance(plot_theme_sizes(fitted.themes_), go.Figure)
+    assert isinstance(plot_theme_matrix(theme_matrix(frame, "report_id")), go.Figure)
+    assert isinstance(plot_theme_map(embeddings, frame), go.Figure)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_themes_command_keeps_lines_and_adds_theme(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS), "utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["themes", "--input", str(src), "--format", "jsonl", "--n-themes", "3", "-o", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert len(lines) == len(ROWS)
+    for row, line in zip(ROWS, lines, strict=True):
+        assert {k: line[k] for k in row} == row
+        assert isinstance(line["theme"], int) and line["theme_label"]
+    assert len({x["theme"] for x in lines}) == 3
+
+
+def test_themes_command_names_a_missing_text_field(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"report": "r"}\n', "utf-8")
+    result = CliRunner().invoke(app, ["themes", "--input", str(src)])
+    assert result.exit_code != 0
+    assert "text" in result.output

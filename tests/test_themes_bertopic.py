@@ -1,0 +1,55 @@
+"""The BERTopic paths of ThemeModel: the same stages as the direct path, and UMAP + HDBSCAN."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_themes import GROUPS, IDS, TEXTS
+
+from reportanalysis.embed import TfidfEmbedder
+from reportanalysis.themes import ThemeModel
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tfidf() -> np.ndarray:
+    return TfidfEmbedder(analyzer="word", n_components=16, seed=0).embed(TEXTS)
+
+
+def test_bertopic_with_kmeans_assigns_like_the_direct_path(tfidf: np.ndarray) -> None:
+    direct = ThemeModel(n_themes=3, seed=1, mode="direct").fit(
+        TEXTS, embeddings=tfidf, groups=GROUPS, ids=IDS
+    )
+    bert = ThemeModel(n_themes=3, seed=1, mode="small").fit(
+        TEXTS, embeddings=tfidf, groups=GROUPS, ids=IDS
+    )
+    assert bert.path_ == "bertopic-kmeans" and direct.path_ == "direct"
+    assert bert.topic_model_ is not None
+    assert bert.labels_.tolist() == direct.labels_.tolist()
+    for t in bert.themes_:
+        assert t.keywords  # BERTopic's c-TF-IDF over our lemmas
+        assert "anneke" not in t.keywords and "karin" not in t.keywords
+
+
+def test_hdbscan_path_reassigns_or_keeps_outliers() -> None:
+    rng = np.random.default_rng(0)
+    # 200 anecdotes recombined from the test sentences, three themes apart.
+    texts, groups = [], []
+    for _ in range(200):
+        j, k = rng.integers(0, len(TEXTS), size=2)
+        texts.append(f"{TEXTS[j]} {TEXTS[k]}")
+        groups.append(GROUPS[j])
+    X = TfidfEmbedder(analyzer="word", n_components=32, seed=0).embed(texts)
+    kept = ThemeModel(seed=0, mode="large", outliers="keep").fit(texts, embeddings=X, groups=groups)
+    assert kept.path_ == "bertopic-hdbscan"
+    assert len(kept.themes_) >= 2
+    again = ThemeModel(seed=0, mode="large").fit(texts, embeddings=X, groups=groups)
+    assert (again.labels_ >= 0).all()
+    assert again.n_outliers_ == kept.n_outliers_
+    if kept.n_outliers_:
+        assert any(t.id == -1 and t.label == "overig" for t in kept.themes_)
+    from sklearn.metrics import adjusted_rand_score
+
+    same = kept.labels_ >= 0  # one seed: the same clusters (numbered by size after reassigning)
+    assert adjusted_rand_score(kept.labels_[same], again.labels_[same]) == 1.0
