@@ -19,15 +19,64 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [ROOT / "data" / "sample", ROOT.parent / "shared" / "eval" / "dev" / "reports"]
 
-FIRST = (
-    "Anna Bram Chantal Daan Esra Femke Gert Hanna Imran Joost Karima Lars Mila Noor Olaf Petra "
-    "Quinten Roos Sanne Tarik Ursula Vera Willem Yara Zeynep Bas Ilse Jesse Lotte Milan"
-).split()
-LAST = (
-    "de Vries|Jansen|van den Berg|Bakker|Visser|Smit|Meijer|de Boer|Mulder|de Groot|Bos|Vos|"
-    "Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Smits|Yildiz|El Amrani|Kaya"
-).split("|")
-PLACES = "Noord Zuid Oost West Centrum Haven Dorp Park Molen Kade".split()
+FIRST = [
+    "Anna",
+    "Bram",
+    "Chantal",
+    "Daan",
+    "Esra",
+    "Femke",
+    "Gert",
+    "Hanna",
+    "Imran",
+    "Joost",
+    "Karima",
+    "Lars",
+    "Mila",
+    "Noor",
+    "Olaf",
+    "Petra",
+    "Quinten",
+    "Roos",
+    "Sanne",
+    "Tarik",
+    "Ursula",
+    "Vera",
+    "Willem",
+    "Yara",
+    "Zeynep",
+    "Bas",
+    "Ilse",
+    "Jesse",
+    "Lotte",
+    "Milan",
+]
+LAST = [
+    "de Vries",
+    "Jansen",
+    "van den Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "Yildiz",
+    "El Amrani",
+    "Kaya",
+]
+PLACES = ["Noord", "Zuid", "Oost", "West", "Centrum", "Haven", "Dorp", "Park", "Molen", "Kade"]
 QUESTIONS = [
     "Hoe verloopt de samenwerking?",
     "Waar krijgen jullie energie van?",

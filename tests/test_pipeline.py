@@ -1,4 +1,4 @@
-"""The whole pipeline over data/sample: outputs, privacy, reproducibility, exit codes, carry-over."""
+"""The pipeline over data/sample: outputs, privacy, reproducibility, exit codes, carry-over."""
 
 from __future__ import annotations
 

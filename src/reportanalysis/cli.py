@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,7 +31,7 @@ app = typer.Typer(
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
 
@@ -320,7 +320,7 @@ def run_command(
             overrides["privacy"] = {**cfg.privacy, "enabled": pseudonymise}
         if overrides:
             cfg = Config.from_dict({**cfg.to_dict(), **overrides})
-        with _stage_progress(quiet) as progress:
+        with _StageBars(quiet) as progress:
             result = run(paths, out, cfg, project=project, key_path=key, progress=progress)
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
@@ -330,7 +330,7 @@ def run_command(
     raise typer.Exit(result.exit_code)
 
 
-class _stage_progress:
+class _StageBars:
     """Rich progress bars, one per pipeline stage (nothing when quiet or not a terminal)."""
 
     def __init__(self, quiet: bool) -> None:

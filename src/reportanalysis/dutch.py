@@ -16,11 +16,45 @@ __all__ = ["REPORT_BOILERPLATE", "Lemmatizer", "make_nlp", "stop_words"]
 
 #: Words every visit report uses whatever it is about; they say nothing about a theme.
 REPORT_BOILERPLATE: frozenset[str] = frozenset(
-    """
-    verslag bezoek gesprek onderzoeksduo duo initiatief initiatiefnemer ambtenaar gemeente
-    samenwerking vertellen zeggen vinden geven gaan komen krijgen maken willen zullen kunnen
-    moeten laten staan zitten eerst nu wel echt heel erg even steeds zo'n ook nog al
-    """.split()
+    [
+        "verslag",
+        "bezoek",
+        "gesprek",
+        "onderzoeksduo",
+        "duo",
+        "initiatief",
+        "initiatiefnemer",
+        "ambtenaar",
+        "gemeente",
+        "samenwerking",
+        "vertellen",
+        "zeggen",
+        "vinden",
+        "geven",
+        "gaan",
+        "komen",
+        "krijgen",
+        "maken",
+        "willen",
+        "zullen",
+        "kunnen",
+        "moeten",
+        "laten",
+        "staan",
+        "zitten",
+        "eerst",
+        "nu",
+        "wel",
+        "echt",
+        "heel",
+        "erg",
+        "even",
+        "steeds",
+        "zo'n",
+        "ook",
+        "nog",
+        "al",
+    ]
 )
 
 

@@ -148,11 +148,11 @@ class Code:
 class Codebook:
     """An ordered set of codes with unique names.
 
-    >>> cb = Codebook.from_mapping({"vertrouwen": "Wederzijds vertrouwen", "regels": "Vergunningen"})
+    >>> cb = Codebook.from_mapping({"vertrouwen": "Wederzijds vertrouwen", "regels": "Regels"})
     >>> cb.names
     ('vertrouwen', 'regels')
     >>> cb["regels"].definition
-    'Vergunningen'
+    'Regels'
     """
 
     codes: tuple[Code, ...] = ()
