@@ -413,3 +413,13 @@ def test_an_anecdote_never_spans_a_left_out_sentence(splitter):
         "Mirjam belt Kees elke week.",
         "Hij waardeert dat ze ook belt als er geen nieuws is.",
     ]
+
+
+def test_opening_bracket_starts_the_next_sentence() -> None:
+    # Pseudonymised text: "[PERSOON 14]" must not be cut after its bracket.
+    t = "Hij reed de hele route. [PERSOON 14] zegt dat het goed ging. (Later bleek het anders.)"
+    assert [t[s:e] for s, e in sentences(t)] == [
+        "Hij reed de hele route.",
+        "[PERSOON 14] zegt dat het goed ging.",
+        "(Later bleek het anders.)",
+    ]

@@ -207,8 +207,9 @@ class SentenceSplitter:
             if fixed:
                 ps, pe = fixed[-1]
                 prev = text[ps:pe]
-                # An opening quote left dangling at the end of the previous sentence.
-                m = re.search(r"\s([‘“„«\"'])$", prev)
+                # An opening quote or bracket left dangling at the end of the previous
+                # sentence (a pseudonym like "[PERSOON 3]" opens the next one).
+                m = re.search(r"\s([‘“„«\"'(\[])$", prev)
                 if m and pe - ps > 1:
                     fixed[-1] = _strip(text, ps, pe - 1)
                     s = pe - 1
