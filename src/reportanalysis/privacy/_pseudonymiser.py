@@ -198,7 +198,9 @@ class _Registry:
             by_kind.setdefault(e.kind, []).append(e)
         for ents in by_kind.values():
             used = max((e.number for e in ents), default=0)
-            new = [e for e in ents if not e.number]
+            # Sorted before the seeded shuffle, so the numbers depend on the entities found and
+            # the seed only, not on the order reports (or their metadata) were read in.
+            new = sorted((e for e in ents if not e.number), key=lambda e: (e.key, e.original))
             rng.shuffle(new)
             for k, e in enumerate(new, used + 1):
                 e.number = k
