@@ -192,11 +192,11 @@ class _Registry:
 
     def number(self, seed: int) -> None:
         """Give every entity without a number the next free number of its kind (seeded order)."""
-        rng = random.Random(seed)
         by_kind: dict[str, list[_Entity]] = {}
         for e in sorted(self.entities.values(), key=lambda e: e.order):
             by_kind.setdefault(e.kind, []).append(e)
-        for ents in by_kind.values():
+        for kind, ents in by_kind.items():
+            rng = random.Random(f"{seed}:{kind}")  # one stream per kind: order of kinds is moot
             used = max((e.number for e in ents), default=0)
             # Sorted before the seeded shuffle, so the numbers depend on the entities found and
             # the seed only, not on the order reports (or their metadata) were read in.
