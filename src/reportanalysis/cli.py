@@ -62,6 +62,20 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def read_labelled(
+    input: Path, train: Path | None, field: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
+    """The ``--input`` rows (with ``text``) and ``--train`` rows (``text`` and ``field``)."""
+    rows = read_jsonl(input)
+    require_field(rows, "text", input)
+    if train is None:
+        return rows, None
+    train_rows = read_jsonl(train)
+    require_field(train_rows, "text", train)
+    require_field(train_rows, field, train)
+    return rows, train_rows
+
+
 def require_field(rows: Sequence[dict[str, Any]], field: str, path: Path) -> None:
     for n, row in enumerate(rows, 1):
         if field not in row:
@@ -389,12 +403,7 @@ def practices_command(
     """Anekdotes koppelen aan de vijf vitale werkpraktijken (P1..P5 of none)."""
     from .frameworks.apply import label_practices
 
-    rows = read_jsonl(input)
-    require_field(rows, "text", input)
-    train_rows = read_jsonl(train) if train is not None else None
-    if train_rows is not None:
-        require_field(train_rows, "text", train)
-        require_field(train_rows, "practice", train)
+    rows, train_rows = read_labelled(input, train, "practice")
     try:
         out = label_practices(rows, train=train_rows, framework=framework)
     except ReportAnalysisError as exc:
@@ -412,12 +421,7 @@ def kinds_command(
     """Anekdotes indelen in succes, knelpunt of aanknopingspunt."""
     from .frameworks.apply import label_kinds
 
-    rows = read_jsonl(input)
-    require_field(rows, "text", input)
-    train_rows = read_jsonl(train) if train is not None else None
-    if train_rows is not None:
-        require_field(train_rows, "text", train)
-        require_field(train_rows, "kind", train)
+    rows, train_rows = read_labelled(input, train, "kind")
     try:
         out = label_kinds(rows, train=train_rows)
     except ReportAnalysisError as exc:
@@ -486,12 +490,7 @@ def suggest_command(
     from .labels import load_codebook
     from .labels.workflow import suggest_rows
 
-    rows = read_jsonl(input)
-    require_field(rows, "text", input)
-    train_rows = read_jsonl(train) if train is not None else None
-    if train_rows is not None:
-        require_field(train_rows, "text", train)
-        require_field(train_rows, field, train)
+    rows, train_rows = read_labelled(input, train, field)
     if codebook is None and train_rows is None:
         raise fail("geef een codeboek (--codebook) of gelabelde voorbeelden (--train)")
     try:
