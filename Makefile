@@ -67,7 +67,8 @@ typecheck:
 	$(VENV)/bin/mypy src
 
 bench: install
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_pipeline.py --anecdotes 3000
+	@echo "per step: benchmarks/bench_{ingest,split,privacy,suggest,themes,project,interop}.py"
 
 clean:
 	rm -rf build .pytest_cache
