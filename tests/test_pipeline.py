@@ -111,3 +111,25 @@ def test_project_keeps_labels_and_reuses_embeddings(tmp_path: Path) -> None:
         (anecdote.id, "knelpunt", "fleur")
     ]
     assert second.tables.labels["code"].tolist() == ["knelpunt"]
+
+
+@pytest.mark.slow
+def test_codebook_gives_suggestions_and_guided_themes(tmp_path: Path) -> None:
+    from reportanalysis.labels import load_codebook
+    from reportanalysis.project import Project
+
+    codebook = ROOT / "notebooks" / "codeboek.toml"
+    names = set(load_codebook(codebook).names)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("zonnedak_1.txt", "repaircafe_1.txt"):
+        shutil.copy(SAMPLE / name, inputs / name)
+    db = tmp_path / "p.sqlite"
+    cfg = Config(codebook=str(codebook), report={"formats": ["json"]})
+    result = run([inputs], tmp_path / "out", cfg, project=db)
+    frame = result.tables.anecdotes
+    assert set(frame["suggested_code"]) <= names
+    assert frame["suggested_score"].between(0, 1).all()
+    with Project.open(db) as project:
+        stored = project.annotations_frame("suggested_code")
+    assert len(stored) == len(frame)

@@ -34,11 +34,17 @@ if TYPE_CHECKING:  # type checkers see the lazy names as ordinary imports
     from .frameworks import KindClassifier, PracticeMapper, load_framework
     from .ingest import IngestResult, read_report, read_reports
     from .interop import export_qdpx, import_qdpx
-    from .labels import LabelingWidget, LabelSuggester, agreement, load_codebook, save_codebook
+    from .labels import (  # type: ignore[no-redef]
+        LabelingWidget,
+        LabelSuggester,
+        agreement,
+        load_codebook,
+        save_codebook,
+    )
     from .pipeline import Config, run, tables_from_project
     from .privacy import Pseudonymiser
     from .project import Project
-    from .report import build_recommendations, render
+    from .report import build_recommendations, render  # type: ignore[no-redef]
     from .segment import Splitter, split_frame, split_reports
     from .themes import ThemeModel, theme_table
 

@@ -391,7 +391,7 @@ def _run(
         _kinds(frame, embeddings, embedder, manual, config)
         tick(len(frame), len(frame))
     with timer.stage("suggestions") as tick:
-        _suggestions(frame, embedder, manual, config, project)
+        _suggestions(frame, embedder, manual, config)
         tick(len(frame), len(frame))
 
     if project is not None:
@@ -653,7 +653,6 @@ def _suggestions(
     embedder: Any,
     manual: pd.DataFrame | None,
     config: Config,
-    project: Project | None,
 ) -> None:
     codebook_path = config.suggestions.get("codebook") or config.codebook
     if not codebook_path or frame.empty:
@@ -661,19 +660,19 @@ def _suggestions(
     from .labels import LabelSuggester, load_codebook
 
     codebook = load_codebook(codebook_path)
-    X_train, y_train = None, None
+    position = {anecdote_id: i for i, anecdote_id in enumerate(frame["id"])}
+    labels: dict[int, list[str]] = {}
     if manual is not None:
-        rows = manual[manual["code"].isin(codebook.names)]
-        if not rows.empty:
-            texts = dict(zip(frame["id"], frame["text"], strict=True))
-            rows = rows[rows["anecdote_id"].isin(texts)]
-            X_train = [texts[i] for i in rows["anecdote_id"]]
-            y_train = list(rows["code"])
+        rows = manual[manual["code"].isin(codebook.names) & manual["anecdote_id"].isin(position)]
+        for anecdote_id, code in zip(rows["anecdote_id"], rows["code"], strict=True):
+            labels.setdefault(position[anecdote_id], []).append(str(code))
     suggester = LabelSuggester(codebook, embedder=embedder, seed=config.seed)
-    suggester.fit(list(frame["text"]) if X_train is None else X_train, y_train)
-    suggestions = suggester.suggest(list(frame["text"]))
-    frame["suggested_code"] = [s[0].code if s else None for s in suggestions]
-    frame["suggested_score"] = [float(s[0].confidence) if s else None for s in suggestions]
+    suggester.fit(list(frame["text"]), labels or None, groups=list(frame["report_id"]))
+    best = {s.index: s for s in suggester.suggest(top_k=1)}
+    frame["suggested_code"] = [best[i].code if i in best else None for i in range(len(frame))]
+    frame["suggested_score"] = [
+        float(best[i].confidence) if i in best else None for i in range(len(frame))
+    ]
 
 
 def _store_annotations(project: Project, frame: pd.DataFrame) -> None:
