@@ -145,7 +145,7 @@ def make_report(n: int, paras: list[str], rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def generate(anecdotes: int, out: Path, seed: int = 0, per_report: int = 11) -> list[Path]:
+def generate(anecdotes: int, out: Path, seed: int = 0, per_report: int = 15) -> list[Path]:
     """Write about ``anecdotes`` anecdotes' worth of reports to ``out``; return the paths."""
     rng = random.Random(seed)
     paras = source_paragraphs()

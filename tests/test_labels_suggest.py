@@ -134,6 +134,62 @@ def test_dev_set_accuracy_beats_chance(use: CachedEmbedder) -> None:
     assert (s.predict()[test] == y[test]).mean() >= 0.2
 
 
+def test_initiative_vocabulary_is_found_and_dropped() -> None:
+    from reportanalysis.labels.features import initiatives, local_terms, term_sets
+
+    texts = [r["text"] for r in GOLD]
+    groups = [r["report"] for r in GOLD]
+    ini = initiatives(texts, groups)
+    # anker_1/anker_2 share Anneke and Mehmet, groen_1/groen_2 Karin and Thijs
+    assert {g: i for g, i in zip(groups, ini, strict=True)} == {
+        "anker_1": "anker_1",
+        "anker_2": "anker_1",
+        "groen_1": "groen_1",
+        "groen_2": "groen_1",
+    }
+    local = local_terms(term_sets(texts, [[] for _ in texts]), ini, 3)
+    assert {"buurtkamer", "straattafel"} <= local
+    assert "gemeente" not in local and "subsidie" not in local
+
+
+def test_compound_split_with_spacy_lemma_table() -> None:
+    from reportanalysis.dutch import Lemmatizer
+    from reportanalysis.labels.features import lemma_lexicon, split_compound
+
+    lexicon = lemma_lexicon(Lemmatizer().nlp)
+    assert split_compound("personeelswisselingen", lexicon) == ["personeel", "wisseling"]
+    assert split_compound("vergunning", lexicon) == []
+
+
+def test_expansion_adds_cross_initiative_terms_only() -> None:
+    from reportanalysis.dutch import Lemmatizer, stop_words
+    from reportanalysis.labels.features import KeywordIndex, initiatives, term_sets
+
+    texts = [r["text"] for r in GOLD]
+    ini = initiatives(texts, [r["report"] for r in GOLD])
+    lem = Lemmatizer()
+    terms = term_sets(texts, lem.lemmas(texts))
+    index = KeywordIndex().fit(THEMES, terms, lem.lemmas, stop_words(boilerplate=True))
+    before = {k for w in index.weights_ for k in w}
+    index.expand(terms, ini, rounds=2)
+    added = {t for e in index.expansion_ for t in e}
+    assert added.isdisjoint(before)
+    for t in added:  # every added term occurs in both initiatives
+        assert len({i for ts, i in zip(terms, ini, strict=True) if t in ts}) == 2
+
+
+def test_calibration_keeps_the_prior_when_labels_do_not_transfer(use: CachedEmbedder) -> None:
+    """Labels of one initiative: a strongly fitted classifier is only mixed in as far as
+    cross-validation over reports supports it."""
+    texts = [r["text"] for r in GOLD]
+    groups = [r["report"] for r in GOLD]
+    labels = [r["theme"] if r["report"].startswith("groen") else None for r in GOLD]
+    s = LabelSuggester(THEMES, use, C=20.0).fit(texts, labels, groups=groups)
+    assert 0.0 <= s.supervised_weight_ <= 1.0
+    assert set(s.calibration_) == {round(0.1 * i, 1) for i in range(11)}
+    assert s.supervised_weight_ == max(s.calibration_, key=s.calibration_.get)
+
+
 # --------------------------------------------------------------------------- project, widget
 
 
