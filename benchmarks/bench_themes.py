@@ -6,8 +6,8 @@ Prints, on the dev set (gold anecdotes as input, USE embeddings):
 
 - ARI/NMI against the gold themes over 5 seeds (mean, min) for the default model;
 - the same with each countermeasure against grouping by initiative switched off or on
-  (group centring, entity masking, lexical features), with the ARI against the *initiative*
-  (lower = less grouping by initiative);
+  (group centring, entity masking, lexical features, topic words, average linkage), with the
+  ARI against the *initiative* (lower = less grouping by initiative);
 
 then themes 10,000 anecdotes made by recombining dev sentences (embedded once with USE and
 cached in ``benchmarks/out/``; the fit time excludes embedding), and the first-fit cost of the
@@ -73,7 +73,10 @@ def quality(seeds: int = 5) -> None:
     initiative = [re.sub(r"[_-]?\d+$", "", r) for r in reports]
     fixed = len(rows) // 6  # the automatic range's upper end (min_theme_size=6)
     variants = [
-        ("default (centre + lexical)", {}, X, True),
+        ("default (centre+lex+avg-link)", {}, X, True),
+        ("no topic words", {"topic_words": False}, X, True),
+        ("KMeans instead of avg-link", {"cluster_method": "kmeans"}, X, True),
+        ("previous default", {"topic_words": False, "cluster_method": "kmeans"}, X, True),
         ("no group centring", {"center_groups": False}, X, True),
         ("no lexical features", {"lexical_weight": 0.0}, X, True),
         ("neither", {"center_groups": False, "lexical_weight": 0.0}, X, True),

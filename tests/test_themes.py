@@ -118,7 +118,9 @@ def test_group_centering_weakens_grouping_by_initiative(embeddings: np.ndarray) 
     from sklearn.metrics import adjusted_rand_score
 
     def by_initiative(center: bool) -> float:
-        model = ThemeModel(n_themes=2, seed=0, mode="direct", center_groups=center)
+        model = ThemeModel(
+            n_themes=2, seed=0, mode="direct", center_groups=center, cluster_method="kmeans"
+        )
         labels = model.fit(TEXTS, embeddings=embeddings, groups=INITIATIVES).labels_
         return adjusted_rand_score(INITIATIVES, labels)
 

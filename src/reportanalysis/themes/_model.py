@@ -31,6 +31,7 @@ from ..embed import Embedder, normalise_rows
 from ..errors import ConfigError, NotFittedError
 from ..model import Codebook, Theme
 from ._cluster import (
+    average_linkage,
     center_by_group,
     centroids,
     choose_k,
@@ -47,6 +48,7 @@ from ._text import (
     mask_names,
     rare_terms,
     tfidf_features,
+    topic_lemmas,
 )
 
 __all__ = ["MODES", "ThemeModel"]
@@ -83,6 +85,11 @@ class ThemeModel:
         corpus) an anecdote needs to its best code.
     embedder: used when ``fit`` gets no embeddings and for codebook descriptions; default USE.
     seed: the one seed of every random step; equal seeds give identical assignments.
+    topic_words: lexical features leave out words of saying and judging (``vertellen``,
+        ``lastig``) and add the parts of compounds (``bestemmingsplan`` → ``bestemming``,
+        ``plan``) split on the corpus's own vocabulary.
+    cluster_method: on the direct path, ``"average"`` (agglomerative, cosine, average
+        linkage; k still chosen by KMeans silhouette) or ``"kmeans"``. Larger corpora use KMeans.
     mode: ``auto``, ``direct`` (no BERTopic), ``small``/``bertopic`` (BERTopic + PCA +
         KMeans) or ``large`` (BERTopic + UMAP + HDBSCAN).
     """
@@ -98,6 +105,8 @@ class ThemeModel:
         center_groups: bool = True,
         mask_entities: bool = False,
         lexical_weight: float = 1.0,
+        topic_words: bool = True,
+        cluster_method: str = "average",
         lexical_components: int = 20,
         min_themes: int = 2,
         max_themes: int = 20,
@@ -118,6 +127,8 @@ class ThemeModel:
         self.center_groups = center_groups
         self.mask_entities = mask_entities
         self.lexical_weight = lexical_weight
+        self.topic_words = topic_words
+        self.cluster_method = cluster_method
         self.lexical_components = lexical_components
         self.min_themes = min_themes
         self.max_themes = max_themes
@@ -168,6 +179,8 @@ class ThemeModel:
             raise ConfigError(
                 f"ThemeModel: mode must be one of {', '.join(MODES)}, not {self.mode!r}"
             )
+        if self.cluster_method not in ("average", "kmeans"):
+            raise ConfigError("ThemeModel: cluster_method must be 'average' or 'kmeans'")
         if self.outliers not in ("reassign", "keep"):
             raise ConfigError("ThemeModel: outliers must be 'reassign' or 'keep'")
         if self.n_themes is not None and self.n_themes < 1:
@@ -185,6 +198,15 @@ class ThemeModel:
         if n < self.small_corpus:
             return "direct"
         return "bertopic-hdbscan" if n >= self.large_corpus else "bertopic-kmeans"
+
+    def _topic_docs(self, lemmas: Sequence[Sequence[str]]) -> list[list[str]]:
+        """Lemmas for the lexical features (``topic_words``: neutral words out, compounds split;
+        compounds split on the vocabulary seen in ``fit``)."""
+        if not self.topic_words:
+            return [list(d) for d in lemmas]
+        if getattr(self, "_lexicon", None) is None:
+            self._lexicon = {w for d in lemmas for w in d}
+        return topic_lemmas(lemmas, self._lexicon)
 
     def _features(self, base: np.ndarray, lexical: np.ndarray | None) -> np.ndarray:
         if lexical is None or lexical.shape[1] == 0 or self.lexical_weight <= 0:
@@ -222,10 +244,11 @@ class ThemeModel:
             base, self.group_means_, self.global_mean_ = normalise_rows(raw), {}, None
 
         docs = lemma_docs(texts, self._nlp())
+        self._lexicon: set[str] | None = None
         lexical: np.ndarray | None
         self._lexical_model: Any
         lexical, self._lexical_model = (
-            tfidf_features(docs.lemmas, self.lexical_components, self.seed)
+            tfidf_features(self._topic_docs(docs.lemmas), self.lexical_components, self.seed)
             if self.lexical_weight > 0
             else (None, None)
         )
@@ -274,6 +297,8 @@ class ThemeModel:
             k, self.k_scores_ = choose_k(reduced, self.min_themes, k_max, self.seed)
         if self.path_ == "bertopic-kmeans":
             return self._bertopic(reduced, content, exclude, k=k)
+        if self.cluster_method == "average":
+            return average_linkage(reduced, k)
         return np.asarray(kmeans(reduced, k, self.seed).fit_predict(reduced), dtype=np.int64)
 
     def _bertopic(
@@ -486,7 +511,8 @@ class ThemeModel:
         if self._lexical_model is not None:
             vec, svd = self._lexical_model
             docs = lemma_docs(texts, self._nlp())
-            lexical = svd.transform(vec.transform([" ".join(d) for d in docs.lemmas]))
+            lemmas = self._topic_docs(docs.lemmas)
+            lexical = svd.transform(vec.transform([" ".join(d) for d in lemmas]))
         features = self._features(base, lexical)
         return nearest_centroid(features, self._centroid_ids, self._centroids)
 

@@ -26,6 +26,8 @@ __all__ = [
     "lemma_docs",
     "mask_names",
     "rare_terms",
+    "split_compounds",
+    "topic_lemmas",
 ]
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -172,6 +174,113 @@ def class_tfidf_keywords(
 def keyword_label(keywords: Sequence[str], n: int = 3) -> str:
     """A readable label from the top keywords: ``'subsidie / fonds / aanvraag'``."""
     return " / ".join(keywords[:n]) if keywords else "zonder trefwoorden"
+
+
+# Lemmas that mark how an anecdote is told or judged (verbs of saying, evaluation, modal and
+# light verbs), not what it is about: left out of the lexical clustering features.
+THEME_NEUTRAL = frozenset(
+    [
+        "vertellen",
+        "zeggen",
+        "vinden",
+        "noemen",
+        "vragen",
+        "antwoorden",
+        "denken",
+        "weten",
+        "zien",
+        "merken",
+        "geven",
+        "gaan",
+        "komen",
+        "staan",
+        "willen",
+        "moeten",
+        "kunnen",
+        "zullen",
+        "mogen",
+        "hebben",
+        "zijn",
+        "worden",
+        "laten",
+        "krijgen",
+        "maken",
+        "doen",
+        "lastig",
+        "blij",
+        "goed",
+        "mooi",
+        "fijn",
+        "leuk",
+        "prettig",
+        "slecht",
+        "moeilijk",
+        "makkelijk",
+        "echt",
+        "veel",
+        "weinig",
+        "heel",
+        "erg",
+        "wel",
+        "nog",
+        "ook",
+        "alleen",
+        "steeds",
+        "eigenlijk",
+        "gewoon",
+        "zeker",
+        "misschien",
+        "natuurlijk",
+    ]
+)
+_LINKS = ("", "s", "e", "en")
+
+
+def split_compounds(
+    docs: Sequence[Sequence[str]], lexicon: set[str] | None = None, min_part: int = 4
+) -> list[list[str]]:
+    """Add the parts of Dutch compounds, found in the corpus's own vocabulary, to each doc.
+
+    A lemma ``w`` splits into ``head`` (a known word ending ``w``) and ``modifier`` (a known
+    word, optionally followed by a linking ``-s-``, ``-e-`` or ``-en-``); both parts have at
+    least ``min_part`` letters. The longest modifier wins; the compound itself stays.
+
+    >>> split_compounds([["bestemmingsplan"], ["bestemming", "plan"], ["vergunning"],
+    ...                  ["omgevingsvergunning", "omgeving"]])[0]
+    ['bestemmingsplan', 'bestemming', 'plan']
+    >>> split_compounds([["omgevingsvergunning", "omgeving"], ["vergunning"]])[0]
+    ['omgevingsvergunning', 'omgeving', 'omgeving', 'vergunning']
+    """
+    known = lexicon if lexicon is not None else {w for d in docs for w in d}
+    cache: dict[str, list[str]] = {}
+
+    def parts(w: str) -> list[str]:
+        if w not in cache:
+            cache[w] = []
+            for i in range(len(w) - min_part, min_part - 1, -1):
+                head, mod = w[i:], w[:i]
+                if head not in known:
+                    continue
+                for link in _LINKS:
+                    stem = mod[: len(mod) - len(link)]
+                    if mod.endswith(link) and len(stem) >= min_part and stem in known:
+                        cache[w] = [stem, head]
+                        break
+                if cache[w]:
+                    break
+        return cache[w]
+
+    return [list(d) + [p for w in d for p in parts(w)] for d in docs]
+
+
+def topic_lemmas(docs: Sequence[Sequence[str]], lexicon: set[str] | None = None) -> list[list[str]]:
+    """Lemmas for clustering: theme-neutral words out, compound parts in.
+
+    >>> topic_lemmas([["vertellen", "huurcontract"], ["huur", "contract", "lastig"]])
+    [['huurcontract', 'huur', 'contract'], ['huur', 'contract']]
+    """
+    kept = [[w for w in d if w not in THEME_NEUTRAL] for d in docs]
+    return split_compounds(kept, lexicon)
 
 
 def tfidf_features(docs: Sequence[Sequence[str]], n_components: int, seed: int) -> tuple[Any, Any]:
