@@ -18,7 +18,7 @@ def tfidf() -> np.ndarray:
 
 
 def test_bertopic_with_kmeans_assigns_like_the_direct_path(tfidf: np.ndarray) -> None:
-    direct = ThemeModel(n_themes=3, seed=1, mode="direct").fit(
+    direct = ThemeModel(n_themes=3, seed=1, mode="direct", cluster_method="kmeans").fit(
         TEXTS, embeddings=tfidf, groups=GROUPS, ids=IDS
     )
     bert = ThemeModel(n_themes=3, seed=1, mode="small").fit(
@@ -30,6 +30,21 @@ def test_bertopic_with_kmeans_assigns_like_the_direct_path(tfidf: np.ndarray) ->
     for t in bert.themes_:
         assert t.keywords  # BERTopic's c-TF-IDF over our lemmas
         assert "anneke" not in t.keywords and "karin" not in t.keywords
+
+
+def test_bertopic_keeps_non_ascii_letters() -> None:
+    """BERTopic strips non-ASCII letters for English; keywords must keep ö, é, ë."""
+    texts = [
+        "De coöperatie zoekt één vast aanspreekpunt bij de gemeente.",
+        "Voor de coöperatie is één aanspreekpunt een opluchting.",
+        "De subsidie voor het café kwam pas na drie maanden.",
+        "Het café wacht nog steeds op de subsidie van de gemeente.",
+    ] * 3
+    emb = TfidfEmbedder(analyzer="word", n_components=4, seed=0).embed(texts)
+    model = ThemeModel(n_themes=2, seed=0, mode="small").fit(texts, embeddings=emb)
+    words = {w for t in model.themes_ for w in t.keywords}
+    assert "coöperatie" in words or "café" in words
+    assert "coperatie" not in words and "caf" not in words
 
 
 def test_hdbscan_path_reassigns_or_keeps_outliers() -> None:

@@ -341,6 +341,9 @@ class ThemeModel:
             top_n_words=self.top_n_words,
             nr_topics=nr_topics,
             calculate_probabilities=False,
+            # Not English: BERTopic would strip every non-ASCII letter (coöperatie, één) from
+            # the documents before counting words. The embeddings are ours, so no model loads.
+            language="multilingual",
             verbose=False,
         )
         docs = [" ".join(c) for c in content]
