@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+#: Pseudonyms put in by :mod:`reportanalysis.privacy` ("[PERSOON 3]", "[E-MAIL 1]"): not words.
+PSEUDONYM = re.compile(r"\[[A-Z][A-Z-]*(?: [A-Z][A-Z-]*)* \d+\]")
 # Characters after which a capitalised word may simply start a sentence or a quote.
 _OPENERS = ".!?:;“”\"‘’'(–—-•*"
 
@@ -70,7 +72,10 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
 
     ``content`` additionally leaves out names: a word form written with a capital where no
     sentence starts is a name everywhere in the corpus (also when it opens a sentence), unless
-    the corpus also uses it in lower case.
+    the corpus also uses it in lower case. Pseudonyms (``[PERSOON 3]``) are left out entirely.
+
+    >>> lemma_docs(["[PERSOON 3] belde de wethouder over de subsidie."]).lemmas
+    [['bellen', 'wethouder', 'subsidie']]
     """
     from ..dutch import make_nlp, stop_words
 
@@ -79,6 +84,7 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
     parsed: list[list[tuple[str, str]]] = []
     names: set[str] = set()
     lower_forms: set[str] = set()
+    texts = [PSEUDONYM.sub(" ", t) for t in texts]
     for doc in nlp.pipe(texts, batch_size=256):
         toks: list[tuple[str, str]] = []
         for tok in doc:
