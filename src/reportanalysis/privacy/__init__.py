@@ -12,7 +12,7 @@ pointing at the source while everything that circulates shows pseudonymised text
     ...            Report("b", "b.txt", "txt", "Anneke belde met dhr. Pinas.")]
     >>> ps = Pseudonymiser().fit(reports)
     >>> [ps.transform(r).text for r in reports]
-    ['Mevr. [PERSOON 1] ([TELEFOON 1]) opende.', '[PERSOON 1] belde met dhr. [PERSOON 2].']
+    ['Mevr. [PERSOON 2] ([TELEFOON 1]) opende.', '[PERSOON 2] belde met dhr. [PERSOON 1].']
 
 Name lists (``reportanalysis/data/privacy_*.txt``) were written for this project; the Dutch
 word lexicon that tells ordinary words from names comes from spacy-lookups-data.
