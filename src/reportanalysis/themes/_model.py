@@ -94,6 +94,8 @@ class ThemeModel:
         KMeans) or ``large`` (BERTopic + UMAP + HDBSCAN).
     """
 
+    _lexicon: set[str] | None  # the fitted vocabulary compounds are split on
+
     def __init__(
         self,
         n_themes: int | None = None,
@@ -204,9 +206,10 @@ class ThemeModel:
         compounds split on the vocabulary seen in ``fit``)."""
         if not self.topic_words:
             return [list(d) for d in lemmas]
-        if getattr(self, "_lexicon", None) is None:
-            self._lexicon = {w for d in lemmas for w in d}
-        return topic_lemmas(lemmas, self._lexicon)
+        lexicon: set[str] | None = getattr(self, "_lexicon", None)
+        if lexicon is None:
+            lexicon = self._lexicon = {w for d in lemmas for w in d}
+        return topic_lemmas(lemmas, lexicon)
 
     def _features(self, base: np.ndarray, lexical: np.ndarray | None) -> np.ndarray:
         if lexical is None or lexical.shape[1] == 0 or self.lexical_weight <= 0:
@@ -244,7 +247,7 @@ class ThemeModel:
             base, self.group_means_, self.global_mean_ = normalise_rows(raw), {}, None
 
         docs = lemma_docs(texts, self._nlp())
-        self._lexicon: set[str] | None = None
+        self._lexicon = None
         lexical: np.ndarray | None
         self._lexical_model: Any
         lexical, self._lexical_model = (
