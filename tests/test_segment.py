@@ -423,3 +423,17 @@ def test_opening_bracket_starts_the_next_sentence() -> None:
         "[PERSOON 14] zegt dat het goed ging.",
         "(Later bleek het anders.)",
     ]
+
+
+def test_markdown_table_rows_are_not_anecdotes() -> None:
+    text = (
+        "Zijn de afspraken nagekomen?\n\n"
+        "| Afspraak | Stand |\n|---|---|\n"
+        "| Overleg met alle afdelingen | gedaan, en volgens beiden het keerpunt |\n\n"
+        "De wethouder kwam zelf langs en beloofde dat de gemeente de leges zou vergoeden. "
+        "Daardoor kon de bewonersgroep de vergunning eindelijk aanvragen.\n"
+    )
+    report = Report(id="tabel", source="tabel.md", format="md", text=text)
+    anecdotes = Splitter(embedder="none").split(report)
+    assert anecdotes and all("|" not in a.text for a in anecdotes)
+    assert anecdotes[0].text.startswith("De wethouder")

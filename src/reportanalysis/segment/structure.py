@@ -36,7 +36,7 @@ _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 class Block:
     """A block of the layout. ``start``/``end`` exclude whitespace and bullet markers."""
 
-    kind: str  # title | metadata | heading | question | label | bullet | paragraph
+    kind: str  # title | metadata | heading | question | label | table | bullet | paragraph
     start: int
     end: int
     section: str | None = None
@@ -80,6 +80,9 @@ def _classify(
     question_max_words: int,
 ) -> str:
     markdown_heading = bool(_MD_HEADING.match(line))
+    stripped = line.strip()
+    if len(stripped) > 1 and stripped[0] == "|" and stripped[-1] == "|":
+        return "table"  # a Markdown table row: structure (status lists), not an anecdote
     s = plain(line)
     if not s:
         return "heading" if markdown_heading else "prose"
