@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from .model import AnalysisTables, Anecdote, Report
+    from .model import AnalysisTables, Anecdote, Report, Theme
     from .project import Project
 
 __all__ = [
@@ -570,6 +570,13 @@ def _themes(
     labels = {t.id: t.label for t in themes}
     frame["theme"] = [assignments.get(i, -1) for i in frame["id"]]
     frame["theme_label"] = [labels.get(t, "overig") for t in frame["theme"]]
+    return _themes_frame(themes, frame)
+
+
+def _themes_frame(themes: Sequence[Theme], frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per theme; ``size`` counts the anecdotes of ``frame`` assigned to it."""
+    import pandas as pd
+
     counts = frame["theme"].value_counts()
     return pd.DataFrame(
         [
@@ -581,7 +588,8 @@ def _themes(
                 "representative_ids": list(t.representative_ids),
             }
             for t in themes
-        ]
+        ],
+        columns=["id", "label", "keywords", "size", "representative_ids"],
     )
 
 
@@ -737,21 +745,7 @@ def tables_from_project(project: Project, *, pseudonymised: bool = True) -> Anal
     by_label = {t.label: t.id for t in themes}
     frame["theme"] = [by_label.get(x, -1) for x in frame["theme_label"]]
     frame["secondary_practice"] = None
-    import pandas as pd
-
-    themes_df = pd.DataFrame(
-        [
-            {
-                "id": t.id,
-                "label": t.label,
-                "keywords": list(t.keywords),
-                "size": int((frame["theme"] == t.id).sum()),
-                "representative_ids": list(t.representative_ids),
-            }
-            for t in themes
-        ],
-        columns=["id", "label", "keywords", "size", "representative_ids"],
-    )
+    themes_df = _themes_frame(themes, frame)
     labels_df = project.labels_frame()
     return AnalysisTables(
         reports=_report_rows(reports),
