@@ -9,10 +9,12 @@ model download. spaCy is imported only when a :class:`Lemmatizer` is first used.
 
 from __future__ import annotations
 
+import functools
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["REPORT_BOILERPLATE", "Lemmatizer", "make_nlp", "stop_words"]
+__all__ = ["REPORT_BOILERPLATE", "Lemmatizer", "make_nlp", "parse", "stop_words"]
 
 #: Words every visit report uses whatever it is about; they say nothing about a theme.
 REPORT_BOILERPLATE: frozenset[str] = frozenset(
@@ -58,8 +60,13 @@ REPORT_BOILERPLATE: frozenset[str] = frozenset(
 )
 
 
+@functools.cache
 def make_nlp(*, sentences: bool = True, lemmas: bool = True) -> Any:
-    """A blank Dutch spaCy pipeline with a sentencizer and the lookup lemmatizer."""
+    """A blank Dutch spaCy pipeline with a sentencizer and the lookup lemmatizer.
+
+    Building one costs about 1.5 s (the tokenizer's exception table), so each combination is
+    built once per process and shared by every step: treat it as read-only (no ``add_pipe``).
+    """
     import spacy
 
     nlp = spacy.blank("nl")
@@ -69,6 +76,43 @@ def make_nlp(*, sentences: bool = True, lemmas: bool = True) -> Any:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp
+
+
+#: How many parsed texts :func:`parse` remembers (about 30 kB each for an anecdote).
+PARSE_CACHE_SIZE = 8192
+_parsed: OrderedDict[tuple[int, str], Any] = OrderedDict()
+
+
+def parse(texts: Iterable[str], nlp: Any = None, batch_size: int = 256) -> list[Any]:
+    """spaCy ``Doc`` objects of ``texts``, each text parsed once per process.
+
+    Themes, practices, kinds and suggestions all read the same anecdotes; the last
+    :data:`PARSE_CACHE_SIZE` docs are remembered, so each step after the first finds its
+    anecdotes parsed. The docs are shared: read them, don't change them.
+
+    >>> a, b = parse(["De buurt doet mee."]), parse(["De buurt doet mee."])
+    >>> a[0] is b[0], [t.lemma_ for t in a[0]]
+    (True, ['de', 'buurt', 'doen', 'mee', '.'])
+    """
+    nlp = nlp if nlp is not None else make_nlp()
+    texts = list(texts)
+    keys = [(id(nlp), t) for t in texts]
+    missing = list(dict.fromkeys(k[1] for k in keys if k not in _parsed))
+    found = {}
+    for text, doc in zip(missing, nlp.pipe(missing, batch_size=batch_size), strict=True):
+        found[(id(nlp), text)] = doc
+    out = []
+    for k in keys:
+        doc = found.get(k)
+        if doc is None:
+            doc = _parsed[k]
+            _parsed.move_to_end(k)
+        out.append(doc)
+    for k, doc in found.items():
+        _parsed[k] = doc
+        if len(_parsed) > PARSE_CACHE_SIZE:
+            _parsed.popitem(last=False)
+    return out
 
 
 def stop_words(*, boilerplate: bool = False) -> frozenset[str]:
@@ -93,11 +137,11 @@ class Lemmatizer:
     @property
     def nlp(self) -> Any:
         if self._nlp is None:
-            self._nlp = make_nlp(sentences=False)
+            self._nlp = make_nlp()
         return self._nlp
 
     def lemmas(self, texts: Iterable[str]) -> list[list[str]]:
         out = []
-        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+        for doc in parse(texts, self.nlp, self.batch_size):
             out.append([(t.lemma_ or t.text).lower() for t in doc if t.is_alpha])
         return out

@@ -18,11 +18,12 @@ close by, and *hedged* when its clause holds "zou/zouden" or "misschien", "welli
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..dutch import Lemmatizer
+from ..dutch import Lemmatizer, parse
 
 __all__ = ["HEDGES", "NEGATORS", "CueMatcher", "Hit", "ParsedText"]
 
@@ -58,6 +59,7 @@ HEDGES: frozenset[str] = frozenset(
 )
 _CLAUSE_BREAK = frozenset(",;:.!?()\"'‘’“”–—-") | {"want", "terwijl", "hoewel", "omdat"}
 _WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
+_ALNUM = re.compile(r"[^\W_]")
 NEG_BEFORE, NEG_AFTER = 3, 2
 
 
@@ -71,6 +73,8 @@ class ParsedText:
     hedged_clauses: frozenset[int]
     index: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
     """Positions of every token and lemma form."""
+    parts: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
+    """Positions of the forms that begin or end with a key ("jurist" → "gemeentejurist")."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Hit:
     hedged: bool
 
 
+@functools.lru_cache(maxsize=65536)
 def _cue_words(cue: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORD.findall(cue))
 
@@ -96,7 +101,7 @@ class CueMatcher:
 
     def parse(self, texts: Iterable[str]) -> list[ParsedText]:
         out = []
-        for doc in self.lemmatizer.nlp.pipe(list(texts), batch_size=256):
+        for doc in parse(texts, self.lemmatizer.nlp):
             tokens, lemmas, clause = [], [], []
             hedged: set[int] = set()
             n = 0
@@ -107,7 +112,7 @@ class CueMatcher:
                     if not t.is_punct:  # a conjunction opens a clause and is not a cue word
                         continue
                     continue
-                if not any(ch.isalnum() for ch in low):
+                if _ALNUM.search(low) is None:
                     continue
                 tokens.append(low)
                 lemmas.append((t.lemma_ or t.text).lower())
@@ -126,17 +131,26 @@ class CueMatcher:
                     tuple(clause),
                     frozenset(hedged),
                     {k: tuple(v) for k, v in index.items()},
+                    self._parts(index),
                 )
             )
         return out
 
+    def _parts(self, index: dict[str, list[int]]) -> dict[str, frozenset[int]]:
+        """Every head and tail of ``min_compound`` letters or more that leaves at least three
+        letters of a form, with the form's positions: a compound lookup is then one dict get
+        instead of a scan over the text's forms for every cue."""
+        parts: dict[str, set[int]] = {}
+        for form, positions in index.items():
+            for n in range(self.min_compound, len(form) - 2):
+                parts.setdefault(form[:n], set()).update(positions)
+                parts.setdefault(form[-n:], set()).update(positions)
+        return {k: frozenset(v) for k, v in parts.items()}
+
     def _word_positions(self, doc: ParsedText, word: str, compound: bool) -> list[int]:
-        hits = set(doc.index.get(word, ()))
-        if compound and len(word) >= self.min_compound:
-            for form, positions in doc.index.items():
-                if len(form) - len(word) >= 3 and (form.endswith(word) or form.startswith(word)):
-                    hits.update(positions)
-        return sorted(hits)
+        if not (compound and len(word) >= self.min_compound):
+            return list(doc.index.get(word, ()))
+        return sorted(set(doc.index.get(word, ())).union(doc.parts.get(word, ())))
 
     def _negated(self, doc: ParsedText, lo: int, hi: int, cue_words: Sequence[str]) -> bool:
         if any(w in NEGATORS for w in cue_words):
@@ -155,6 +169,8 @@ class CueMatcher:
             if not words:
                 continue
             if len(words) == 1:
+                if words[0] not in doc.index and words[0] not in doc.parts:
+                    continue
                 pos = self._word_positions(doc, words[0], compound=True)
                 if pos:
                     i = pos[0]
@@ -167,6 +183,8 @@ class CueMatcher:
                         )
                     )
                 continue
+            if any(w not in doc.index for w in words):
+                continue  # phrase words match whole tokens or lemmas only
             found = self._find_phrase(doc, words)
             if found is not None:
                 lo, hi = found

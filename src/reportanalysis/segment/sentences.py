@@ -142,11 +142,9 @@ class SentenceSplitter:
     @property
     def nlp(self) -> Any:
         if self._nlp is None:
-            import spacy
+            from ..dutch import make_nlp
 
-            nlp = spacy.blank("nl")
-            nlp.add_pipe("sentencizer")
-            self._nlp = nlp
+            self._nlp = make_nlp()  # shared with the other steps; the lemmas come free
         return self._nlp
 
     # -- public -------------------------------------------------------------------------------
