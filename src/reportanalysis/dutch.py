@@ -10,11 +10,12 @@ model download. spaCy is imported only when a :class:`Lemmatizer` is first used.
 from __future__ import annotations
 
 import functools
+import sys
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["REPORT_BOILERPLATE", "Lemmatizer", "make_nlp", "parse", "stop_words"]
+__all__ = ["REPORT_BOILERPLATE", "Lemmatizer", "import_spacy", "make_nlp", "parse", "stop_words"]
 
 #: Words every visit report uses whatever it is about; they say nothing about a theme.
 REPORT_BOILERPLATE: frozenset[str] = frozenset(
@@ -60,6 +61,26 @@ REPORT_BOILERPLATE: frozenset[str] = frozenset(
 )
 
 
+def import_spacy() -> Any:
+    """``import spacy``, without the ~3 s (2 cores) in which thinc would import torch.
+
+    thinc imports torch, when installed, only to wrap PyTorch models; a blank pipeline with
+    lookup tables never uses them. torch is hidden while spaCy loads and visible again after,
+    so BERTopic and sentence-transformers import it as usual.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` fails fast
+    try:
+        import spacy
+    finally:
+        if hide and "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @functools.cache
 def make_nlp(*, sentences: bool = True, lemmas: bool = True) -> Any:
     """A blank Dutch spaCy pipeline with a sentencizer and the lookup lemmatizer.
@@ -67,8 +88,7 @@ def make_nlp(*, sentences: bool = True, lemmas: bool = True) -> Any:
     Building one costs about 1.5 s (the tokenizer's exception table), so each combination is
     built once per process and shared by every step: treat it as read-only (no ``add_pipe``).
     """
-    import spacy
-
+    spacy = import_spacy()
     nlp = spacy.blank("nl")
     if sentences:
         nlp.add_pipe("sentencizer")
@@ -117,6 +137,7 @@ def parse(texts: Iterable[str], nlp: Any = None, batch_size: int = 256) -> list[
 
 def stop_words(*, boilerplate: bool = False) -> frozenset[str]:
     """spaCy's Dutch stop words, optionally with :data:`REPORT_BOILERPLATE`."""
+    import_spacy()
     from spacy.lang.nl.stop_words import STOP_WORDS
 
     words = frozenset(w.lower() for w in STOP_WORDS)

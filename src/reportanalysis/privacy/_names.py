@@ -144,12 +144,16 @@ for _seq in _TUSSENVOEGSELS:
     _TV_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, text, lower-case text with ’ as ') of each token."""
-    return [
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[Tok, ...]:
+    """(start, end, text, lower-case text with ’ as ') of each token.
+
+    Remembered for the last few texts: both detection passes read every report twice.
+    """
+    return tuple(
         (m.start(), m.end(), m.group(), m.group().lower().replace("’", "'"))
         for m in _TOKEN.finditer(text)
-    ]
+    )
 
 
 _TOKEN = re.compile(r"['’][tT](?![\w])|[^\W\d_]+(?:[-][^\W\d_]+)*|\d+|\S")

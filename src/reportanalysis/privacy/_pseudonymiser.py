@@ -150,6 +150,10 @@ class _Registry:
     """Entities of a project; persons are merged over name variants where unambiguous."""
 
     entities: dict[tuple[str, ...], _Entity] = field(default_factory=dict)
+    # Full-named persons by first given name and by surname (whole and last part), so
+    # resolving a mention is a lookup, not a scan over every entity of the project.
+    by_given: dict[str, list[_Entity]] = field(default_factory=dict)
+    by_surname: dict[str, list[_Entity]] = field(default_factory=dict)
 
     def add(
         self, kind: str, key: tuple[str, ...], original: str, given: str = "", surname: str = ""
@@ -158,12 +162,13 @@ class _Registry:
         if ent is None:
             ent = _Entity(kind, key, original, len(self.entities), given=given, surname=surname)
             self.entities[key] = ent
+            if kind == "person" and given and surname:
+                self.by_given.setdefault(given.split()[0].lower(), []).append(ent)
+                for part in dict.fromkeys((surname, surname.split()[-1])):
+                    self.by_surname.setdefault(part, []).append(ent)
         elif len(original) > len(ent.original):
             ent.original = original
         return ent
-
-    def persons(self) -> list[_Entity]:
-        return [e for e in self.entities.values() if e.kind == "person" and e.given and e.surname]
 
     def resolve(self, m: Mention, local: set[tuple[str, ...]]) -> _Entity:
         """The person a mention refers to; ``local``: full names seen in the same report."""
@@ -172,13 +177,10 @@ class _Registry:
             return self.add(
                 "person", ("person", first, m.surname), m.text, given=m.given, surname=m.surname
             )
-        full = self.persons()
         if first:
-            cands = [e for e in full if e.given.split()[0].lower() == first]
+            cands = list(self.by_given.get(first, ()))
         elif m.surname:
-            cands = [
-                e for e in full if e.surname == m.surname or e.surname.split()[-1] == m.surname
-            ]
+            cands = list(self.by_surname.get(m.surname, ()))
             if m.initials:
                 cands = [e for e in cands if e.given[:1].upper() == m.initials[:1].upper()]
         else:  # pragma: no cover - a mention always has a given name or a surname
