@@ -12,10 +12,18 @@ from __future__ import annotations
 import functools
 import sys
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-__all__ = ["REPORT_BOILERPLATE", "Lemmatizer", "import_spacy", "make_nlp", "parse", "stop_words"]
+__all__ = [
+    "REPORT_BOILERPLATE",
+    "Lemmatizer",
+    "import_spacy",
+    "make_nlp",
+    "parse",
+    "parse_chunks",
+    "stop_words",
+]
 
 #: Words every visit report uses whatever it is about; they say nothing about a theme.
 REPORT_BOILERPLATE: frozenset[str] = frozenset(
@@ -135,6 +143,21 @@ def parse(texts: Iterable[str], nlp: Any = None, batch_size: int = 256) -> list[
     return out
 
 
+def parse_chunks(
+    texts: Iterable[str], nlp: Any = None, chunk: int = 1024, batch_size: int = 256
+) -> Iterator[Any]:
+    """:func:`parse` over a long sequence, ``chunk`` texts at a time: the docs of a large
+    corpus are never all in memory (a parsed anecdote takes about 30 kB)."""
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= chunk:
+            yield from parse(batch, nlp, batch_size)
+            batch = []
+    if batch:
+        yield from parse(batch, nlp, batch_size)
+
+
 def stop_words(*, boilerplate: bool = False) -> frozenset[str]:
     """spaCy's Dutch stop words, optionally with :data:`REPORT_BOILERPLATE`."""
     import_spacy()
@@ -163,6 +186,6 @@ class Lemmatizer:
 
     def lemmas(self, texts: Iterable[str]) -> list[list[str]]:
         out = []
-        for doc in parse(texts, self.nlp, self.batch_size):
+        for doc in parse_chunks(texts, self.nlp, batch_size=self.batch_size):
             out.append([(t.lemma_ or t.text).lower() for t in doc if t.is_alpha])
         return out

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..dutch import Lemmatizer, parse
+from ..dutch import Lemmatizer, parse_chunks
 
 __all__ = ["HEDGES", "NEGATORS", "CueMatcher", "Hit", "ParsedText"]
 
@@ -101,7 +101,7 @@ class CueMatcher:
 
     def parse(self, texts: Iterable[str]) -> list[ParsedText]:
         out = []
-        for doc in parse(texts, self.lemmatizer.nlp):
+        for doc in parse_chunks(texts, self.lemmatizer.nlp):
             tokens, lemmas, clause = [], [], []
             hedged: set[int] = set()
             n = 0

@@ -180,11 +180,12 @@ class _FrameworkClassifier(ClassifierMixin, BaseEstimator):
         fw = self.framework_
         codes = list(self.classes_)
         col = {c: i for i, c in enumerate(codes)}
-        docs = self.matcher_.parse(texts)
         out = np.zeros((len(texts), len(codes)), dtype=np.float64)
         fired: list[dict[str, list[str]]] = []
         hedge = fw.hedge_as
-        for n, doc in enumerate(docs):
+        # Parsed texts are large (token and compound indexes): hold one chunk at a time.
+        chunks = (self.matcher_.parse(texts[i : i + 1024]) for i in range(0, len(texts), 1024))
+        for n, doc in enumerate(d for chunk in chunks for d in chunk):
             got: dict[str, list[str]] = {}
             raw = np.zeros(len(codes))
             for p in fw.practices:
