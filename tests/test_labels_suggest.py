@@ -299,3 +299,32 @@ def test_suggest_command(tmp_path: Path) -> None:
     assert {json.loads(x)["theme"] for x in out.read_text("utf-8").splitlines()} <= trained_codes
     result = CliRunner().invoke(app, ["suggest", "--input", str(src), "--field", "x"])
     assert result.exit_code == 2 and "codeboek" in result.output
+
+
+# --------------------------------------------------------------------------- evaluation script
+
+
+def test_learning_curve_setups_leave_one_initiative_out() -> None:
+    """``learning_curve.py check`` trains on every initiative but one and tests on that one."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "learning_curve.py"
+    spec = importlib.util.spec_from_file_location("learning_curve", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    texts = [r["text"] for r in GOLD]
+    groups = [r["report"] for r in GOLD]
+    valid = np.array([r["practice"] != "none" for r in GOLD])
+    setups = module._setups(groups, texts, valid)
+    assert [name for name, _, _ in setups][0] == "codebook only"
+    assert setups[0][1] is None and (setups[0][2] == valid).all()
+    splits = setups[1:]
+    assert len(splits) == 2  # anker_* and groen_* share names within, not across
+    for name, labelled, test in splits:
+        tested = {g for g, t in zip(groups, test, strict=True) if t}
+        trained = {g for g, t in zip(groups, labelled, strict=True) if t}
+        assert len({g.split("_")[0] for g in tested}) == 1
+        assert not tested & trained and not (labelled & test).any()
+        assert not (test & ~valid).any()  # anecdotes without a label are never scored
+        assert name.endswith("+".join(sorted(tested)))
