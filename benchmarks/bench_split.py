@@ -1,18 +1,23 @@
 """Figures for splitting: time, sentences/s and peak memory, with and without embeddings.
 
     python benchmarks/bench_split.py [--reports 1000] [--words 600] [--seed 0] [--skip-embeddings]
+                                     [--threads N] [--blas-baseline] [--trace]
 
 Generates reports of about ``--words`` words in memory by recombining sentences of the dev
 reports and data/sample (names and numbers varied, sentences reshuffled, so caches do not make
 copies free), then splits them all with ``Splitter(embedder="none")`` and with the default
-embedder (USE through CachedEmbedder: each distinct sentence embedded once). Prints figures and
-asserts nothing; timings depend on the machine and on what else runs, so CPU seconds (all
-threads of this process) are printed beside wall-clock seconds.
+embedder (USE through CachedEmbedder: each distinct sentence embedded once, ``--threads``
+threads with one BLAS thread each). ``--blas-baseline`` adds a run with the earlier default,
+one USE call with BLAS threads = cores. Prints figures and asserts nothing; timings depend on
+the machine and on what else runs (the load average is printed), so CPU seconds (all threads of
+this process) are printed beside wall-clock seconds. Max RSS is the process's peak so far, so
+the runs go from small to large; the USE model load is inside the timed run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -79,7 +84,14 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(label: str, splitter: Splitter, reports: list[Report], trace: bool) -> None:
+def count_sentences(reports: list[Report]) -> int:
+    """Sentences of all the reports' text (outside the timed runs)."""
+    splitter = SentenceSplitter()
+    return sum(len(s) for s in splitter.spans_many([(r.text, 0, len(r.text)) for r in reports]))
+
+
+def run(label: str, splitter: Splitter, reports: list[Report], n_sent: int, trace: bool) -> None:
+    load = os.getloadavg()[0]
     if trace:
         tracemalloc.start()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -88,15 +100,14 @@ def run(label: str, splitter: Splitter, reports: list[Report], trace: bool) -> N
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else float("nan")
     if trace:
         tracemalloc.stop()
-    n_sent = sum(len(splitter.sentence_splitter.spans(r.text)) for r in reports[:50])
-    n_sent = int(n_sent * len(reports) / min(50, len(reports)))
     embedder = splitter._get_embedder()
     computed = getattr(embedder, "computed", 0)
     print(
-        f"{label:<16} {len(reports)} reports  {len(anecdotes)} anecdotes  {seconds:7.1f} s wall "
-        f"{cpu:7.1f} s CPU (all threads)  "
-        f"~{n_sent / seconds:7.0f} sentences/s  traced peak {peak:6.0f} MB  "
-        f"max RSS {peak_rss_mb():6.0f} MB  embedded {computed} distinct sentences"
+        f"{label:<22} {len(reports)} reports  {len(anecdotes)} anecdotes  {seconds:6.1f} s wall "
+        f"{cpu:6.1f} s CPU (all threads)  {n_sent / seconds:5.0f} sentences/s  "
+        f"traced peak {peak:4.0f} MB  max RSS {peak_rss_mb():4.0f} MB  "
+        f"embedded {computed} of {n_sent} sentences  (load avg before: {load:.1f})",
+        flush=True,
     )
 
 
@@ -107,6 +118,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--skip-embeddings", action="store_true")
     ap.add_argument("--trace", action="store_true", help="tracemalloc peak (slows the run)")
+    ap.add_argument("--threads", type=int, default=None, help="embedding threads (default: cores)")
+    ap.add_argument(
+        "--blas-baseline",
+        action="store_true",
+        help="also run the earlier default: one USE call, BLAS threads = cores",
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     reports = make_reports(args.reports, args.words, args.seed)
@@ -115,9 +132,15 @@ def main() -> None:
         f"generated {len(reports)} reports, {words:.0f} words on average, in "
         f"{time.perf_counter() - t0:.1f} s"
     )
-    run("no embeddings", Splitter(embedder="none"), reports, args.trace)
+    n_sent = count_sentences(reports)
+    run("no embeddings", Splitter(embedder="none"), reports, n_sent, args.trace)
     if not args.skip_embeddings:
-        run("USE embeddings", Splitter(), reports, args.trace)
+        run("USE embeddings", Splitter(threads=args.threads), reports, n_sent, args.trace)
+    if args.blas_baseline:
+        from reportanalysis.embed import CachedEmbedder, USEEmbedder
+
+        baseline = Splitter(embedder=CachedEmbedder(USEEmbedder()))
+        run("USE, BLAS threads only", baseline, reports, n_sent, args.trace)
 
 
 if __name__ == "__main__":

@@ -437,3 +437,59 @@ def test_markdown_table_rows_are_not_anecdotes() -> None:
     anecdotes = Splitter(embedder="none").split(report)
     assert anecdotes and all("|" not in a.text for a in anecdotes)
     assert anecdotes[0].text.startswith("De wethouder")
+
+
+# --------------------------------------------------------------------------- embeddings
+
+
+def test_window_similarities_compare_the_mean_vectors_either_side():
+    import numpy as np
+
+    from reportanalysis.segment.boundaries import window_similarities
+
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((6, 8)).astype(np.float32)
+    sims = window_similarities(vectors, 2)
+    for i in range(1, 6):
+        left, right = vectors[max(0, i - 2) : i].mean(0), vectors[i : i + 2].mean(0)
+        expected = left @ right / (np.linalg.norm(left) * np.linalg.norm(right))
+        assert sims[i] == pytest.approx(expected, abs=1e-5)
+    assert sims[0] == 1.0
+    assert list(window_similarities(vectors[:1], 2)) == [1.0]
+
+
+def test_only_sentences_near_a_break_the_signals_decide_are_embedded():
+    from reportanalysis.embed import CachedEmbedder, TfidfEmbedder
+
+    text = (
+        "Hoe verloopt de samenwerking?\n\n"
+        "Karin belt Thijs elke week, ook als er geen nieuws is.\n\n"
+        "Thijs zegt: “De gemeente luistert nu echt. Dat was vroeger anders. "
+        "Toen kreeg ik nooit antwoord.”\n\n"
+        "De wijkregisseur kwam langs bij de moestuin. Hij bracht de vergunning mee. "
+        "Daarnaast regelt de gemeente een vaste plek voor de bewonersgroep.\n"
+    )
+    report = Report(id="r1", source="r1.txt", format="txt", text=text)
+    embedder = CachedEmbedder(TfidfEmbedder(n_components=4, seed=0))
+    anecdotes = Splitter(embedder=embedder).split(report)
+    # The single sentence and the quotation (no break allowed inside) need no vectors.
+    assert embedder.computed == 3
+    assert any(a.text.startswith("Thijs zegt") and a.text.endswith("antwoord.”") for a in anecdotes)
+    assert Splitter(embedder="none").split(report)[0].text == anecdotes[0].text
+
+
+@pytest.mark.slow
+def test_threaded_use_embeddings_equal_one_call():
+    import numpy as np
+
+    from reportanalysis.embed import USEEmbedder
+    from reportanalysis.segment.splitter import _ThreadedEmbedder
+
+    report = read(DATA / "bullets.txt")
+    base = [report.text[s:e] for s, e in SentenceSplitter().spans(report.text)]
+    sents = [f"{s} ({i})" for i, s in enumerate(base * (40 // len(base) + 1))][:40]
+    backend = USEEmbedder(threads=1)
+    threaded = _ThreadedEmbedder(backend, threads=2, part_size=6).embed(sents)
+    single = backend.embed(sents)
+    assert threaded.shape == (40, 512) and threaded.dtype == np.float32
+    np.testing.assert_allclose(threaded, single, atol=1e-5)

@@ -15,6 +15,7 @@ named subject. No break ever falls inside a quotation or after a colon.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -92,6 +93,7 @@ CONTINUE_CUES: tuple[str, ...] = (
 _QUOTE_START = re.compile(r"^[‘“„«\"']|^[A-Z][\w-]*(?: [A-Z][\w-]*)?: ?[‘“„«\"']")
 _OPEN = "“„«‘"
 _CLOSE = "”»’"
+_QUOTE_CHARS = re.compile("[" + re.escape(_OPEN + _CLOSE + "\"'") + "]")
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,13 @@ def open_quote_depths(text: str, starts: Sequence[int], begin: int = 0) -> list[
     """
     depths = []
     depth = straight = 0
-    pos = begin
+    end = min(max(starts, default=begin), len(text))
+    marks = iter(_QUOTE_CHARS.finditer(text, begin, max(begin, end)))
+    mark = next(marks, None)
     for target in starts:
-        while pos < target and pos < len(text):
+        # Only quote characters change the depth: jump from one to the next.
+        while mark is not None and mark.start() < target:
+            pos = mark.start()
             ch = text[pos]
             before = text[pos - 1] if pos else " "
             after = text[pos + 1] if pos + 1 < len(text) else " "
@@ -143,12 +149,13 @@ def open_quote_depths(text: str, starts: Sequence[int], begin: int = 0) -> list[
                     depth += 1
                 elif after.isspace() or after in ".,;:!?)":
                     depth = max(0, depth - 1)
-            pos += 1
+            mark = next(marks, None)
         depths.append(depth + straight)
     return depths
 
 
-def _cue_regex(cues: Sequence[str]) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=8)
+def _cue_regex(cues: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(re.escape(c) for c in cues) + r")\b")
 
 
@@ -181,13 +188,22 @@ def cue_scores(sents: Sequence[str], *, names: set[str], weights: CueWeights) ->
 def window_similarities(vectors: np.ndarray, window: int) -> np.ndarray:
     """Cosine similarity, before each sentence i ≥ 1, of the mean vectors of the ``window``
     sentences before and after it (TextTiling's block comparison). Element 0 is 1."""
+    vectors = np.asarray(vectors, dtype=np.float32)
     n = len(vectors)
     sims = np.ones(n, dtype=np.float32)
-    for i in range(1, n):
-        left = vectors[max(0, i - window) : i].mean(axis=0)
-        right = vectors[i : i + window].mean(axis=0)
-        denom = float(np.linalg.norm(left) * np.linalg.norm(right)) or 1.0
-        sims[i] = float(left @ right) / denom
+    if n < 2:
+        return sims
+    # Window means from running sums: the left window of i is [max(0, i - w), i), the right
+    # window [i, min(n, i + w)).
+    csum = np.zeros((n + 1, vectors.shape[1]), dtype=np.float64)
+    np.cumsum(vectors, axis=0, out=csum[1:])
+    i = np.arange(1, n)
+    lo, hi = np.maximum(0, i - window), np.minimum(n, i + window)
+    left = (csum[i] - csum[lo]) / (i - lo)[:, None]
+    right = (csum[hi] - csum[i]) / (hi - i)[:, None]
+    denom = np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1)
+    denom[denom == 0] = 1.0
+    sims[1:] = np.einsum("ij,ij->i", left, right) / denom
     return sims
 
 

