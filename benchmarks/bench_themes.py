@@ -6,7 +6,8 @@ Prints, on the dev set (gold anecdotes as input, USE embeddings):
 
 - ARI/NMI against the gold themes over 5 seeds (mean, min) for the default model;
 - the same with each countermeasure against grouping by initiative switched off or on
-  (group centring, entity masking, lexical features, topic words, average linkage), with the
+  (group centring, entity masking, lexical block: character n-grams or lemma SVD, topic
+  words, average linkage), with the
   ARI against the *initiative* (lower = less grouping by initiative);
 
 then themes 10,000 anecdotes made by recombining dev sentences (embedded once with USE and
@@ -73,10 +74,11 @@ def quality(seeds: int = 5) -> None:
     initiative = [re.sub(r"[_-]?\d+$", "", r) for r in reports]
     fixed = len(rows) // 6  # the automatic range's upper end (min_theme_size=6)
     variants = [
-        ("default (centre+lex+avg-link)", {}, X, True),
-        ("no topic words", {"topic_words": False}, X, True),
+        ("default (centre+chars+avg-link)", {}, X, True),
+        ("lemma SVD lexical (previous)", {"lexical": "lemmas"}, X, True),
+        ("lemmas, no topic words", {"lexical": "lemmas", "topic_words": False}, X, True),
         ("KMeans instead of avg-link", {"cluster_method": "kmeans"}, X, True),
-        ("previous default", {"topic_words": False, "cluster_method": "kmeans"}, X, True),
+        ("lemmas + KMeans", {"lexical": "lemmas", "cluster_method": "kmeans"}, X, True),
         ("no group centring", {"center_groups": False}, X, True),
         ("no lexical features", {"lexical_weight": 0.0}, X, True),
         ("neither", {"center_groups": False, "lexical_weight": 0.0}, X, True),
@@ -119,13 +121,16 @@ def scale(n: int) -> None:
     groups = [f"r{rng.integers(0, 40)}" for _ in range(n)]
     print(f"\n== {n} anecdotes recombined from {len(sents)} dev sentences, 40 groups")
     X = _use(texts, f"scale{n}")
-    for mode in ("auto", "small"):
+    # Warm-up on a slice: imports (sklearn, spaCy) are not part of the fit time.
+    ThemeModel(seed=0).fit(texts[:300], embeddings=X[:300], groups=groups[:300])
+    for mode, lexical in (("auto", "chars"), ("auto", "lemmas"), ("small", "chars")):
         t = time.perf_counter()
-        model = ThemeModel(seed=0, mode=mode).fit(texts, embeddings=X, groups=groups)
+        model = ThemeModel(seed=0, mode=mode, lexical=lexical)
+        model.fit(texts, embeddings=X, groups=groups)
         dt = time.perf_counter() - t
         print(
-            f"   mode={mode:5s} path={model.path_:17s} {dt:6.1f} s  themes={len(model.themes_)} "
-            f"outliers before reassigning={model.n_outliers_}"
+            f"   mode={mode:5s} lexical={lexical:6s} path={model.path_:17s} {dt:6.1f} s  "
+            f"themes={len(model.themes_)} outliers before reassigning={model.n_outliers_}"
         )
 
 
@@ -167,11 +172,13 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--skip-numba", action="store_true")
+    ap.add_argument("--also", type=int, nargs="*", default=[3000], help="more corpus sizes")
     args = ap.parse_args()
     print(f"cores available: {len(os.sched_getaffinity(0))}")
     quality(args.seeds)
     if not args.skip_scale:
-        scale(args.n)
+        for n in [*args.also, args.n]:
+            scale(n)
     if not args.skip_numba:
         numba_cost()
 

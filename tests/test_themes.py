@@ -118,8 +118,13 @@ def test_group_centering_weakens_grouping_by_initiative(embeddings: np.ndarray) 
     from sklearn.metrics import adjusted_rand_score
 
     def by_initiative(center: bool) -> float:
-        model = ThemeModel(
-            n_themes=2, seed=0, mode="direct", center_groups=center, cluster_method="kmeans"
+        model = ThemeModel(  # embeddings only: the lexical block masks names on its own
+            n_themes=2,
+            seed=0,
+            mode="direct",
+            center_groups=center,
+            cluster_method="kmeans",
+            lexical_weight=0.0,
         )
         labels = model.fit(TEXTS, embeddings=embeddings, groups=INITIATIVES).labels_
         return adjusted_rand_score(INITIATIVES, labels)
@@ -142,8 +147,50 @@ def test_transform_puts_training_texts_mostly_in_their_theme(
 def test_bad_parameters_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="mode"):
         ThemeModel(mode="fast").fit(["a", "b"], embeddings=np.eye(2, dtype=np.float32))
+    with pytest.raises(ConfigError, match="lexical"):
+        ThemeModel(lexical="words").fit(["a", "b"], embeddings=np.eye(2, dtype=np.float32))
     with pytest.raises(ConfigError, match="no anecdotes"):
         ThemeModel().fit([])
+
+
+def test_character_ngrams_link_compounds_but_not_names() -> None:
+    from reportanalysis.themes import char_features
+
+    texts = [
+        "Voor de wadi is een omgevingsvergunning nodig, zei de ambtenaar.",
+        "De vergunning voor de koffieochtend liet maanden op zich wachten.",
+        "Volgens Karin Jansen gaat alles goed.",
+        "Het overleg met Karin Jansen was kort.",
+    ]
+    X, vec = char_features(texts)
+    S = (X @ X.T).toarray()
+    assert S[0, 1] > 0.1  # "vergunning" inside "omgevingsvergunning"
+    assert S[0, 1] > S[2, 3]  # the shared name is masked: only function words remain
+    assert vec.transform(["Een nieuwe vergunning."]).nnz > 0
+
+
+def test_lexical_blocks_both_fit_and_transform(embeddings: np.ndarray) -> None:
+    from scipy import sparse
+
+    chars = ThemeModel(n_themes=3, seed=0, mode="direct").fit(
+        TEXTS, embeddings=embeddings, groups=GROUPS
+    )
+    assert sparse.issparse(chars._features_)
+    lemmas = ThemeModel(n_themes=3, seed=0, mode="direct", lexical="lemmas").fit(
+        TEXTS, embeddings=embeddings, groups=GROUPS
+    )
+    assert not sparse.issparse(lemmas._features_)
+    for model in (chars, lemmas):
+        assert np.mean(model.transform(TEXTS, embeddings=embeddings) == model.labels_) >= 0.7
+
+
+def test_automatic_number_of_themes_comes_from_the_tree_cuts(embeddings: np.ndarray) -> None:
+    model = ThemeModel(seed=0, mode="direct", min_theme_size=4).fit(
+        TEXTS, embeddings=embeddings, groups=GROUPS
+    )
+    assert set(model.k_scores_) == set(range(2, len(TEXTS) // 4 + 1))
+    best = max(model.k_scores_, key=lambda k: (round(model.k_scores_[k], 6), -k))
+    assert len(model.themes_) == best
 
 
 def test_guided_mode_uses_code_names_and_proposes_new_themes(embeddings: np.ndarray) -> None:

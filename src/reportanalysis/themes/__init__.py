@@ -14,7 +14,7 @@ from typing import Any
 
 from ._edits import THEME_ACTIONS, apply_theme_edits, theme_ref
 from ._model import MODES, ThemeModel
-from ._text import class_tfidf_keywords, group_specific_terms, mask_names
+from ._text import char_features, class_tfidf_keywords, group_specific_terms, mask_names
 from ._views import (
     THEME_TABLE_COLUMNS,
     plot_theme_map,
@@ -30,6 +30,7 @@ __all__ = [
     "THEME_TABLE_COLUMNS",
     "ThemeModel",
     "apply_theme_edits",
+    "char_features",
     "class_tfidf_keywords",
     "edit_theme",
     "group_specific_terms",
