@@ -139,7 +139,7 @@ def main() -> None:
     if args.blas_baseline:
         from reportanalysis.embed import CachedEmbedder, USEEmbedder
 
-        baseline = Splitter(embedder=CachedEmbedder(USEEmbedder()))
+        baseline = Splitter(embedder=CachedEmbedder(USEEmbedder(threads=1, blas_threads=2)))
         run("USE, BLAS threads only", baseline, reports, n_sent, args.trace)
 
 

@@ -483,13 +483,11 @@ def test_threaded_use_embeddings_equal_one_call():
     import numpy as np
 
     from reportanalysis.embed import USEEmbedder
-    from reportanalysis.segment.splitter import _ThreadedEmbedder
 
     report = read(DATA / "bullets.txt")
     base = [report.text[s:e] for s, e in SentenceSplitter().spans(report.text)]
     sents = [f"{s} ({i})" for i, s in enumerate(base * (40 // len(base) + 1))][:40]
-    backend = USEEmbedder(threads=1)
-    threaded = _ThreadedEmbedder(backend, threads=2, part_size=6).embed(sents)
-    single = backend.embed(sents)
+    threaded = USEEmbedder(threads=2, batch_size=6).embed(sents)
+    single = USEEmbedder(threads=1, batch_size=64, blas_threads=2).embed(sents)
     assert threaded.shape == (40, 512) and threaded.dtype == np.float32
     np.testing.assert_allclose(threaded, single, atol=1e-5)

@@ -189,14 +189,12 @@ class Splitter:
         ):
             return None
         if self._embedder is None:
-            from ..embed import CachedEmbedder, USEEmbedder, available_cores, make_embedder
+            from ..embed import CachedEmbedder, USEEmbedder, make_embedder
 
             if self.embedder is None or (
                 isinstance(self.embedder, str) and self.embedder.lower() in _USE_NAMES
             ):
-                threads = self.threads or available_cores()
-                backend = _ThreadedEmbedder(USEEmbedder(threads=1), threads)
-                self._embedder = CachedEmbedder(backend, batch_size=4096)
+                self._embedder = CachedEmbedder(USEEmbedder(threads=self.threads), batch_size=4096)
             elif isinstance(self.embedder, str):
                 self._embedder = CachedEmbedder(make_embedder(self.embedder))
             elif isinstance(self.embedder, CachedEmbedder):
@@ -405,46 +403,6 @@ class Splitter:
 
 
 _USE_NAMES = ("use", "usem3", "use-multilingual")
-
-
-class _ThreadedEmbedder:
-    """Embed the parts of each call in ``threads`` threads, BLAS limited to one thread each.
-
-    For backends whose ``embed`` is thread-safe once loaded and spends its time in numpy (which
-    releases the GIL), such as :class:`~reportanalysis.embed.USEEmbedder`: a part per thread
-    keeps both cores busy also in the non-BLAS steps, and one BLAS thread per part avoids
-    oversubscribing the cores (several BLAS threads each is very slow on a busy machine).
-    """
-
-    def __init__(self, embedder: Any, threads: int, part_size: int = 256) -> None:
-        self.embedder = embedder
-        self.threads = threads
-        self.part_size = part_size
-        self.name = str(embedder.name)  # the backend's: cached vectors stay valid
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if self.threads <= 1 or len(texts) <= self.part_size:
-            return np.asarray(self.embedder.embed(texts), dtype=np.float32)
-        from concurrent.futures import ThreadPoolExecutor
-
-        with _one_blas_thread():
-            first = self.embedder.embed(texts[:1])  # loads the model before the threads start
-            parts = [texts[i : i + self.part_size] for i in range(1, len(texts), self.part_size)]
-            with ThreadPoolExecutor(self.threads) as pool:
-                rest = list(pool.map(self.embedder.embed, parts))
-        return np.concatenate([first, *rest]).astype(np.float32, copy=False)
-
-
-def _one_blas_thread() -> Any:
-    """A context that limits BLAS to one thread (a no-op without threadpoolctl)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - comes with scikit-learn
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _names(text: str) -> set[str]:
