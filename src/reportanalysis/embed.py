@@ -190,6 +190,11 @@ class USEEmbedder:
             self._model.encode(["."])  # loads the tokenizer and weights before any thread runs
         return self._model
 
+    def workers(self, parts: int) -> int:
+        """Threads that embed ``parts`` parts: ``threads`` (default the cores), at most one
+        per part."""
+        return max(1, min(self.threads or available_cores(), parts))
+
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._load().encode(list(texts)), dtype=np.float32)
 
@@ -199,7 +204,7 @@ class USEEmbedder:
             return np.zeros((0, 512), dtype=np.float32)
         self._load()
         parts = [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
-        threads = min(self.threads or available_cores(), len(parts))
+        threads = self.workers(len(parts))
         if threads <= 1:
             vectors = [self._encode(part) for part in parts]
         else:
