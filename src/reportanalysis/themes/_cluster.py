@@ -182,10 +182,14 @@ def linkage_themes(
     return cuts[best], best, scores
 
 
-def choose_k(X: np.ndarray, k_min: int, k_max: int, seed: int) -> tuple[int, dict[int, float]]:
+def choose_k(
+    X: np.ndarray, k_min: int, k_max: int, seed: int, sample_rows: int = 5000
+) -> tuple[int, dict[int, float]]:
     """The number of clusters with the best cosine silhouette of KMeans over ``k_min..k_max``.
 
-    Above 3,000 rows the silhouette is computed on a seeded sample of 3,000.
+    Above ``sample_rows`` rows the candidates are fitted on a seeded sample of that many rows
+    (the caller fits the chosen k on all of them); the silhouette is computed on at most
+    3,000 rows.
     """
     from sklearn.metrics import silhouette_score
 
@@ -193,6 +197,9 @@ def choose_k(X: np.ndarray, k_min: int, k_max: int, seed: int) -> tuple[int, dic
     k_max = max(k_min, min(k_max, n - 1))
     if n < 3 or k_max < 2:
         return max(1, min(k_min, n)), {}
+    if n > sample_rows:
+        rows = np.random.default_rng(seed).choice(n, size=sample_rows, replace=False)
+        X, n = X[np.sort(rows)], sample_rows
     scores: dict[int, float] = {}
     sample = min(n, 3000)
     for k in range(max(2, k_min), k_max + 1):

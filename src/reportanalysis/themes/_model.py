@@ -7,13 +7,15 @@ Three paths, chosen by corpus size (``mode="auto"``) and reported in ``path_``:
   KMeans, and c-TF-IDF keywords — without BERTopic. Importing BERTopic
   (torch via sentence-transformers) takes ~13 s on 2 cores, more than the whole theme step
   on a few thousand anecdotes, and adds nothing these stages need.
-- ``"bertopic-kmeans"`` (up to ``large_corpus``): BERTopic with the same cheap stages passed
-  in — a PCA reducer (``BaseDimensionalityReduction`` over the reduced rows) and KMeans — so no
-  anecdote is dropped as an outlier; BERTopic supplies the c-TF-IDF keywords.
-- ``"bertopic-hdbscan"`` (``large_corpus`` = 20,000 and more, or ``mode="large"``): BERTopic
-  with UMAP + HDBSCAN; outliers are reassigned to the nearest theme (``outliers="reassign"``)
-  or kept as ``-1``. Seeded UMAP runs on one thread: on 10,000 anecdotes and 2 cores it took
-  minutes where the KMeans path took ~40 s (``benchmarks/bench_themes.py``).
+- ``"bertopic-kmeans"`` (5,000 anecdotes and more): BERTopic with the same cheap stages passed
+  in — a PCA/SVD reducer (``BaseDimensionalityReduction`` over the reduced rows) and KMeans,
+  k chosen on a seeded sample of 5,000 rows — so no anecdote is dropped as an outlier;
+  BERTopic supplies the c-TF-IDF keywords.
+- ``"bertopic-hdbscan"`` (``mode="large"``, or from ``large_corpus`` anecdotes when that is
+  set): BERTopic with UMAP + HDBSCAN; outliers are reassigned to the nearest theme
+  (``outliers="reassign"``) or kept as ``-1``. Never chosen by size alone: seeded UMAP runs
+  on one thread, and on 10,000 anecdotes and 2 cores it took 269 s where the KMeans path
+  took ~40 s (``benchmarks/bench_themes.py``).
 
 Against grouping by initiative: each group's mean embedding is subtracted (``center_groups``),
 names can be masked before embedding (``mask_entities``), and keywords leave out names and
@@ -137,7 +139,7 @@ class ThemeModel:
         top_n_words: int = 10,
         n_representatives: int = 3,
         small_corpus: int = 5000,
-        large_corpus: int = 20000,
+        large_corpus: int | None = None,
         reduce_to: int = 50,
     ) -> None:
         self.n_themes = n_themes
@@ -217,11 +219,12 @@ class ThemeModel:
             return "bertopic-kmeans"
         if self.mode == "large":
             return "bertopic-hdbscan"
+        large = self.large_corpus is not None and n >= self.large_corpus
         if self.mode == "bertopic":
-            return "bertopic-hdbscan" if n >= self.large_corpus else "bertopic-kmeans"
+            return "bertopic-hdbscan" if large else "bertopic-kmeans"
         if n < self.small_corpus:
             return "direct"
-        return "bertopic-hdbscan" if n >= self.large_corpus else "bertopic-kmeans"
+        return "bertopic-hdbscan" if large else "bertopic-kmeans"
 
     def _topic_docs(self, lemmas: Sequence[Sequence[str]]) -> list[list[str]]:
         """Lemmas for the lexical features (``topic_words``: neutral words out, compounds split;
