@@ -81,7 +81,10 @@ def main() -> None:
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     print(f"cores: {os.cpu_count()}  anecdotes: {result['counts']['anecdotes']}")
-    print(f"cold process: {wall:.1f} s wall (run itself {result['wall']:.1f} s)")
+    print(
+        f"cold: {result['wall']:.1f} s from a fresh interpreter's first import to the end of "
+        f"run (child process wall {wall:.1f} s, warm run included)"
+    )
     for stage, sec in result["stages"].items():
         print(f"  {stage:<13} {sec:8.2f} s")
     if "warm_wall" in result:
