@@ -18,10 +18,11 @@ def tfidf() -> np.ndarray:
 
 
 def test_bertopic_with_kmeans_assigns_like_the_direct_path(tfidf: np.ndarray) -> None:
-    direct = ThemeModel(n_themes=3, seed=1, mode="direct", cluster_method="kmeans").fit(
-        TEXTS, embeddings=tfidf, groups=GROUPS, ids=IDS
-    )
-    bert = ThemeModel(n_themes=3, seed=1, mode="small").fit(
+    # embeddings only: the BERTopic path reduces its character block, the direct one does not
+    direct = ThemeModel(
+        n_themes=3, seed=1, mode="direct", cluster_method="kmeans", lexical_weight=0
+    ).fit(TEXTS, embeddings=tfidf, groups=GROUPS, ids=IDS)
+    bert = ThemeModel(n_themes=3, seed=1, mode="small", lexical_weight=0).fit(
         TEXTS, embeddings=tfidf, groups=GROUPS, ids=IDS
     )
     assert bert.path_ == "bertopic-kmeans" and direct.path_ == "direct"
@@ -30,6 +31,24 @@ def test_bertopic_with_kmeans_assigns_like_the_direct_path(tfidf: np.ndarray) ->
     for t in bert.themes_:
         assert t.keywords  # BERTopic's c-TF-IDF over our lemmas
         assert "anneke" not in t.keywords and "karin" not in t.keywords
+
+
+def test_large_corpus_path_reduces_character_features_chunk_by_chunk(tfidf: np.ndarray) -> None:
+    from reportanalysis.themes._text import reduced_char_features
+
+    whole, _ = reduced_char_features(TEXTS, n_components=5, seed=3)
+    chunked, (vec, svd) = reduced_char_features(TEXTS, n_components=5, seed=3, chunk=2)
+    assert whole is not None and chunked is not None and whole.shape == (len(TEXTS), 5)
+    np.testing.assert_allclose(whole, chunked, atol=1e-5)
+    sampled, _ = reduced_char_features(TEXTS, n_components=5, seed=3, fit_rows=len(TEXTS) // 2)
+    assert sampled is not None and sampled.shape == whole.shape
+
+    model = ThemeModel(n_themes=3, seed=1, mode="small").fit(
+        TEXTS, embeddings=tfidf, groups=GROUPS, ids=IDS
+    )
+    assert model.path_ == "bertopic-kmeans" and model._lexical_model[0] == "chars-svd"
+    again = model.transform(TEXTS, embeddings=tfidf, groups=GROUPS)
+    assert (again == model.labels_).mean() >= 0.8  # the fitted themes' own texts stay put
 
 
 def test_bertopic_keeps_non_ascii_letters() -> None:

@@ -58,6 +58,7 @@ from ._text import (
     lemma_docs,
     mask_names,
     rare_terms,
+    reduced_char_features,
     tfidf_features,
     topic_lemmas,
 )
@@ -255,6 +256,11 @@ class ThemeModel:
         self._lexical_model: Any = None
         if self.lexical_weight <= 0:
             return None
+        if self.lexical == "chars" and self._path(len(texts)) != "direct":
+            # Large corpora: reduced, fitted on a sample, made a chunk at a time (memory).
+            X, model = reduced_char_features(texts, seed=self.seed)
+            self._lexical_model = ("chars-svd", model) if model is not None else None
+            return X
         if self.lexical == "chars":
             X, vec = char_features(texts)
             self._lexical_model = ("chars", vec) if vec is not None else None
@@ -270,6 +276,8 @@ class ThemeModel:
         if kind == "chars":
             return model.transform(char_docs(texts))
         vec, svd = model
+        if kind == "chars-svd":
+            return svd.transform(vec.transform(char_docs(texts))).astype(np.float32)
         lemmas = self._topic_docs(lemma_docs(texts, self._nlp()).lemmas)
         return svd.transform(vec.transform([" ".join(d) for d in lemmas]))
 

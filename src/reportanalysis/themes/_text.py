@@ -319,6 +319,36 @@ def char_docs(texts: Sequence[str]) -> list[str]:
     return [mask_names(PSEUDONYM.sub(" ", t)).lower() for t in texts]
 
 
+def reduced_char_features(
+    texts: Sequence[str],
+    n_components: int = 100,
+    seed: int = 0,
+    fit_rows: int = 20000,
+    chunk: int = 5000,
+) -> tuple[np.ndarray | None, Any]:
+    """:func:`char_features` reduced by a truncated SVD, for corpora too large to hold whole.
+
+    The vectoriser and the SVD are fitted on a seeded sample of ``fit_rows`` texts; then all
+    texts are transformed ``chunk`` at a time, so the sparse n-gram matrix of the whole corpus
+    (some 8 GB of intermediate counts at 100,000 anecdotes) never exists. Returns dense rows
+    and ``(vectorizer, svd)``.
+    """
+    from sklearn.decomposition import TruncatedSVD
+
+    docs = char_docs(texts)
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(len(docs), size=min(fit_rows, len(docs)), replace=False))
+    sample, vec = char_features([texts[i] for i in rows])
+    if sample is None:
+        return None, None
+    k = min(n_components, sample.shape[0] - 1, sample.shape[1] - 1)
+    if k < 1:
+        return None, None
+    svd = TruncatedSVD(n_components=k, random_state=seed).fit(sample)
+    parts = [svd.transform(vec.transform(docs[i : i + chunk])) for i in range(0, len(docs), chunk)]
+    return np.vstack(parts).astype(np.float32), (vec, svd)
+
+
 def char_features(
     texts: Sequence[str], ngram_range: tuple[int, int] = (4, 6), min_df: int = 2
 ) -> tuple[Any, Any]:
