@@ -33,7 +33,8 @@ corpus, out, project, warm = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] 
 cfg = Config(report={"formats": ["json", "html"], "show_originals": False})
 res = run([corpus], out, cfg, project=project)
 first = time.perf_counter() - t0
-result = {"wall": first, "stages": res.info["seconds"], "counts": res.info["counts"]}
+result = {"wall": first, "stages": res.info["seconds"], "counts": res.info["counts"],
+          "peaks": res.info["peak_mb"]}
 if warm:
     t1 = time.perf_counter()
     res2 = run([corpus], out + "-warm", cfg, project=project)
@@ -86,7 +87,7 @@ def main() -> None:
         f"run (child process wall {wall:.1f} s, warm run included)"
     )
     for stage, sec in result["stages"].items():
-        print(f"  {stage:<13} {sec:8.2f} s")
+        print(f"  {stage:<13} {sec:8.2f} s   peak so far {result['peaks'].get(stage) or 0:7.0f} MB")
     if "warm_wall" in result:
         print(
             f"warm (same process, cached embeddings): {result['warm_wall']:.1f} s, "

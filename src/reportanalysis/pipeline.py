@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import platform
+import sys
 import time
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -151,9 +152,23 @@ class RunResult:
         return 1 if self.skipped else 0
 
 
+def _peak_mb() -> float | None:
+    """The process's peak resident memory so far, in MB (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Unix
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
 class _Timer:
+    """Seconds per stage, and the process's peak memory when each stage ended (the stage
+    whose figure jumps is the one that needed the memory)."""
+
     def __init__(self, progress: StageProgress | None) -> None:
         self.seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, float | None] = {}
         self.progress = progress
 
     @contextmanager
@@ -168,7 +183,10 @@ class _Timer:
         tick(0, None)
         yield tick
         self.seconds[name] = round(time.perf_counter() - start, 3)
-        log.info("stage %s: %.2f s", name, self.seconds[name])
+        self.peak_mb[name] = _peak_mb()
+        log.info(
+            "stage %s: %.2f s, peak memory %s MB", name, self.seconds[name], self.peak_mb[name]
+        )
 
 
 def _versions() -> dict[str, str]:
@@ -447,6 +465,7 @@ def _run(
             "embedded_now": int(getattr(embedder, "computed", 0)),
         },
         "seconds": timer.seconds,
+        "peak_mb": timer.peak_mb,
         "outputs": {k: str(v) for k, v in sorted(outputs.items())},
     }
     (out / "run.json").write_text(
