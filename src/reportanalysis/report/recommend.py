@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 __all__ = [
     "GEMEENTE",
@@ -365,21 +367,22 @@ def recommend_theme(
     recommendations for each audience."""
     if not cands:
         return []
-    centrality = _centrality([c.sentence for c in cands])
-    sims = _similarity([c.sentence for c in cands])
+    centrality, similar_to = _centrality([c.sentence for c in cands])
     score = [
         _CUE_WEIGHT[c.cue] + centrality[i] + (0.25 if c.kind == "aanknopingspunt" else 0.0)
         for i, c in enumerate(cands)
     ]
     order = sorted(range(len(cands)), key=lambda i: (-score[i], cands[i].ref))
     chosen: list[list[int]] = []
+    head_sims: dict[int, np.ndarray] = {}  # a group's head against every candidate
     for i in order:
-        home = next((g for g in chosen if sims[g[0]][i] >= merge_threshold), None)
+        home = next((g for g in chosen if head_sims[g[0]][i] >= merge_threshold), None)
         if home is not None:
             home.append(i)
             continue
         if sum(cands[g[0]].audience == cands[i].audience for g in chosen) < per_audience:
             chosen.append([i])
+            head_sims[i] = similar_to(i)
     result = []
     for group in chosen:
         head = cands[group[0]]
@@ -402,23 +405,32 @@ def _ref_key(ref: str) -> tuple[int, str]:
     return (int(digits), ref) if digits.isdigit() else (10**9, ref)
 
 
-def _similarity(sentences: Sequence[str]) -> list[list[float]]:
-    if len(sentences) == 1:
-        return [[1.0]]
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _centrality(
+    sentences: Sequence[str],
+) -> tuple[np.ndarray, Callable[[int], np.ndarray]]:
+    """Each sentence's mean TF-IDF cosine to the others, and a function giving one sentence's
+    cosine to every sentence. Linear in the number of sentences: a theme of a large corpus
+    has thousands of candidates, and their full similarity matrix took minutes.
 
-    try:
-        matrix = TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w\w\w+\b").fit_transform(
-            sentences
-        )
-    except ValueError:  # no usable words
-        return [[float(i == j) for j in range(len(sentences))] for i in range(len(sentences))]
-    return (matrix @ matrix.T).toarray().tolist()
-
-
-def _centrality(sentences: Sequence[str]) -> list[float]:
-    sims = _similarity(sentences)
+    >>> c, like = _centrality(["De subsidie kwam laat.", "De subsidie kwam snel.", "Koffie."])
+    >>> [round(float(x), 2) for x in c], [round(float(x), 2) for x in like(0)]
+    ([0.27, 0.27, 0.0], [1.0, 0.54, 0.0])
+    """
     n = len(sentences)
-    if n == 1:
-        return [0.0]
-    return [(sum(row) - row[i]) / (n - 1) for i, row in enumerate(sims)]
+    M = None
+    if n > 1:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        try:
+            M = TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w\w\w+\b").fit_transform(
+                sentences
+            )
+        except ValueError:  # no usable words: each sentence is only like itself
+            M = None
+    if M is None:
+        return np.zeros(n), lambda i: (np.arange(n) == i).astype(np.float64)
+    M = M.tocsr()
+    total = np.asarray(M.sum(axis=0)).ravel()
+    own = np.asarray(M.multiply(M).sum(axis=1)).ravel()
+    centrality = (M @ total - own) / (n - 1)
+    return centrality, lambda i: np.asarray((M @ M[i].T).todense()).ravel()
