@@ -25,6 +25,7 @@ TEXT = (
 WRITER = textwrap.dedent(
     """
     import sys
+    import time
     from reportanalysis.project import Project
 
     path, coder, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -35,6 +36,7 @@ WRITER = textwrap.dedent(
         for i in range(count):
             label = project.label(ids[i % len(ids)], f"code-{i}", coder=coder)
             print(label.anecdote_id, label.code, label.coder, sep="\\t", flush=True)
+            time.sleep(0.002)  # a pause, as between an analyst's labels: lets the writers alternate
     """
 )
 
