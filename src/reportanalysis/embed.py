@@ -188,8 +188,8 @@ class USEEmbedder:
                 ) from exc
             self._model = USE(threads=max(1, self.blas_threads))
             self._model.encode(["."])  # loads the tokenizer and weights before any thread runs
-            backend = getattr(self._model, "_backend", None)
-            if _WordCachedTokenizer.fits(getattr(backend, "sp", None)):
+            backend: Any = getattr(self._model, "_backend", None)
+            if backend is not None and _WordCachedTokenizer.fits(getattr(backend, "sp", None)):
                 backend.sp = _WordCachedTokenizer(backend.sp)
         return self._model
 
