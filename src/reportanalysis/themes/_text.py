@@ -79,7 +79,7 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
     >>> lemma_docs(["[PERSOON 3] belde de wethouder over de subsidie."]).lemmas
     [['bellen', 'wethouder', 'subsidie']]
     """
-    from ..dutch import make_nlp, stop_words
+    from ..dutch import make_nlp, parse_chunks, stop_words
 
     nlp = nlp if nlp is not None else make_nlp()
     stops = stop_words(boilerplate=True)
@@ -87,7 +87,7 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
     names: set[str] = set()
     lower_forms: set[str] = set()
     texts = [PSEUDONYM.sub(" ", t) for t in texts]
-    for doc in nlp.pipe(texts, batch_size=256):
+    for doc in parse_chunks(texts, nlp):  # remembered: a re-run finds its texts parsed
         toks: list[tuple[str, str]] = []
         for tok in doc:
             if not tok.is_alpha:
