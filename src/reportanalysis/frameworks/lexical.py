@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..dutch import Lemmatizer, parse_chunks
 
@@ -92,6 +94,11 @@ def _cue_words(cue: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORD.findall(cue))
 
 
+#: How many parsed texts :meth:`CueMatcher.parse` remembers (a few kB each).
+PARSED_CACHE_SIZE = 8192
+_PARSED: OrderedDict[tuple[int, int, str], ParsedText] = OrderedDict()
+
+
 class CueMatcher:
     """Find cues in parsed texts; the spaCy pipeline lives in the given lemmatizer."""
 
@@ -100,41 +107,60 @@ class CueMatcher:
         self.min_compound = min_compound
 
     def parse(self, texts: Iterable[str]) -> list[ParsedText]:
+        """The parsed texts; the last :data:`PARSED_CACHE_SIZE` are remembered, so the
+        practices and the kinds (two matchers over one corpus) and a re-run parse each once."""
+        texts = list(texts)
+        nlp = self.lemmatizer.nlp
+        keys = [(id(nlp), self.min_compound, t) for t in texts]
+        missing = list(
+            dict.fromkeys(t for k, t in zip(keys, texts, strict=True) if k not in _PARSED)
+        )
+        found = {
+            (id(nlp), self.min_compound, t): self._parse_doc(doc)
+            for t, doc in zip(missing, parse_chunks(missing, nlp), strict=True)
+        }
         out = []
-        for doc in parse_chunks(texts, self.lemmatizer.nlp):
-            tokens, lemmas, clause = [], [], []
-            hedged: set[int] = set()
-            n = 0
-            for t in doc:
-                low = t.text.lower()
-                if low in _CLAUSE_BREAK or t.is_punct:
-                    n += 1
-                    if not t.is_punct:  # a conjunction opens a clause and is not a cue word
-                        continue
-                    continue
-                if _ALNUM.search(low) is None:
-                    continue
-                tokens.append(low)
-                lemmas.append((t.lemma_ or t.text).lower())
-                clause.append(n)
-                if low in HEDGES:
-                    hedged.add(n)
-            index: dict[str, list[int]] = {}
-            for i, (tok, lem) in enumerate(zip(tokens, lemmas, strict=True)):
-                index.setdefault(tok, []).append(i)
-                if lem != tok:
-                    index.setdefault(lem, []).append(i)
-            out.append(
-                ParsedText(
-                    tuple(tokens),
-                    tuple(lemmas),
-                    tuple(clause),
-                    frozenset(hedged),
-                    {k: tuple(v) for k, v in index.items()},
-                    self._parts(index),
-                )
-            )
+        for k in keys:
+            parsed = found.get(k)
+            if parsed is None:
+                parsed = _PARSED[k]
+                _PARSED.move_to_end(k)
+            out.append(parsed)
+        for k, parsed in found.items():
+            _PARSED[k] = parsed
+            if len(_PARSED) > PARSED_CACHE_SIZE:
+                _PARSED.popitem(last=False)
         return out
+
+    def _parse_doc(self, doc: Any) -> ParsedText:
+        tokens, lemmas, clause = [], [], []
+        hedged: set[int] = set()
+        n = 0
+        for t in doc:
+            low = t.text.lower()
+            if low in _CLAUSE_BREAK or t.is_punct:
+                n += 1  # a conjunction opens a clause and is not a cue word
+                continue
+            if _ALNUM.search(low) is None:
+                continue
+            tokens.append(low)
+            lemmas.append((t.lemma_ or t.text).lower())
+            clause.append(n)
+            if low in HEDGES:
+                hedged.add(n)
+        index: dict[str, list[int]] = {}
+        for i, (tok, lem) in enumerate(zip(tokens, lemmas, strict=True)):
+            index.setdefault(tok, []).append(i)
+            if lem != tok:
+                index.setdefault(lem, []).append(i)
+        return ParsedText(
+            tuple(tokens),
+            tuple(lemmas),
+            tuple(clause),
+            frozenset(hedged),
+            {k: tuple(v) for k, v in index.items()},
+            self._parts(index),
+        )
 
     def _parts(self, index: dict[str, list[int]]) -> dict[str, frozenset[int]]:
         """Every head and tail of ``min_compound`` letters or more that leaves at least three
