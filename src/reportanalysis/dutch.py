@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 __all__ = [
     "REPORT_BOILERPLATE",
     "Lemmatizer",
+    "cached_batch",
     "import_spacy",
     "make_nlp",
     "parse",
@@ -106,6 +107,37 @@ def make_nlp(*, sentences: bool = True, lemmas: bool = True) -> Any:
     return nlp
 
 
+def cached_batch(
+    cache: OrderedDict[Any, Any],
+    limit: int,
+    keys: Sequence[Any],
+    compute: Callable[[list[Any]], Iterable[Any]],
+) -> list[Any]:
+    """The value of each key: from ``cache``, or made by one call of ``compute`` on the
+    missing keys (each once, in order). The ``limit`` most recently used values are kept.
+
+    >>> cache: OrderedDict[str, int] = OrderedDict()
+    >>> cached_batch(cache, 2, ["a", "bb", "a"], lambda ks: [len(k) for k in ks])
+    [1, 2, 1]
+    >>> cached_batch(cache, 2, ["ccc", "bb"], lambda ks: [len(k) for k in ks]), list(cache)
+    ([3, 2], ['bb', 'ccc'])
+    """
+    missing = list(dict.fromkeys(k for k in keys if k not in cache))
+    found = dict(zip(missing, compute(missing), strict=True))
+    out = []
+    for k in keys:
+        if k in found:
+            out.append(found[k])
+        else:
+            out.append(cache[k])
+            cache.move_to_end(k)
+    for k, value in found.items():
+        cache[k] = value
+        if len(cache) > limit:
+            cache.popitem(last=False)
+    return out
+
+
 #: How many parsed texts :func:`parse` remembers (about 30 kB each for an anecdote).
 PARSE_CACHE_SIZE = 8192
 _parsed: OrderedDict[tuple[int, str], Any] = OrderedDict()
@@ -123,24 +155,13 @@ def parse(texts: Iterable[str], nlp: Any = None, batch_size: int = 256) -> list[
     (True, ['de', 'buurt', 'doen', 'mee', '.'])
     """
     nlp = nlp if nlp is not None else make_nlp()
-    texts = list(texts)
     keys = [(id(nlp), t) for t in texts]
-    missing = list(dict.fromkeys(k[1] for k in keys if k not in _parsed))
-    found = {}
-    for text, doc in zip(missing, nlp.pipe(missing, batch_size=batch_size), strict=True):
-        found[(id(nlp), text)] = doc
-    out = []
-    for k in keys:
-        doc = found.get(k)
-        if doc is None:
-            doc = _parsed[k]
-            _parsed.move_to_end(k)
-        out.append(doc)
-    for k, doc in found.items():
-        _parsed[k] = doc
-        if len(_parsed) > PARSE_CACHE_SIZE:
-            _parsed.popitem(last=False)
-    return out
+    return cached_batch(
+        _parsed,
+        PARSE_CACHE_SIZE,
+        keys,
+        lambda missing: nlp.pipe([t for _, t in missing], batch_size=batch_size),
+    )
 
 
 def parse_chunks(

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dutch import Lemmatizer, parse_chunks
+from ..dutch import Lemmatizer, cached_batch, parse_chunks
 
 __all__ = ["HEDGES", "NEGATORS", "CueMatcher", "Hit", "ParsedText"]
 
@@ -109,28 +109,14 @@ class CueMatcher:
     def parse(self, texts: Iterable[str]) -> list[ParsedText]:
         """The parsed texts; the last :data:`PARSED_CACHE_SIZE` are remembered, so the
         practices and the kinds (two matchers over one corpus) and a re-run parse each once."""
-        texts = list(texts)
         nlp = self.lemmatizer.nlp
         keys = [(id(nlp), self.min_compound, t) for t in texts]
-        missing = list(
-            dict.fromkeys(t for k, t in zip(keys, texts, strict=True) if k not in _PARSED)
+        return cached_batch(
+            _PARSED,
+            PARSED_CACHE_SIZE,
+            keys,
+            lambda missing: map(self._parse_doc, parse_chunks([k[2] for k in missing], nlp)),
         )
-        found = {
-            (id(nlp), self.min_compound, t): self._parse_doc(doc)
-            for t, doc in zip(missing, parse_chunks(missing, nlp), strict=True)
-        }
-        out = []
-        for k in keys:
-            parsed = found.get(k)
-            if parsed is None:
-                parsed = _PARSED[k]
-                _PARSED.move_to_end(k)
-            out.append(parsed)
-        for k, parsed in found.items():
-            _PARSED[k] = parsed
-            if len(_PARSED) > PARSED_CACHE_SIZE:
-                _PARSED.popitem(last=False)
-        return out
 
     def _parse_doc(self, doc: Any) -> ParsedText:
         tokens, lemmas, clause = [], [], []
