@@ -256,7 +256,7 @@ class ThemeModel:
         self._lexical_model: Any = None
         if self.lexical_weight <= 0:
             return None
-        if self.lexical == "chars" and self._path(len(texts)) != "direct":
+        if self.lexical == "chars" and self.path_ != "direct":
             # Large corpora: reduced, fitted on a sample, made a chunk at a time (memory).
             X, model = reduced_char_features(texts, seed=self.seed)
             self._lexical_model = ("chars-svd", model) if model is not None else None
@@ -313,8 +313,8 @@ class ThemeModel:
 
         docs = lemma_docs(texts, self._nlp())
         self._lexicon = None
-        features = self._features(base, self._lexical_fit(texts, docs.lemmas))
         self.path_ = self._path(n)
+        features = self._features(base, self._lexical_fit(texts, docs.lemmas))
         self.n_features_in_ = raw.shape[1]
         self.codes_: np.ndarray | None = None
         self.k_scores_: dict[int, float] = {}
