@@ -203,6 +203,27 @@ def test_seed_gives_the_same_pseudonyms_twice() -> None:
     assert one == two
 
 
+def test_a_second_fit_reuses_detections_but_not_across_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reportanalysis.privacy import _pseudonymiser as mod
+
+    reports = [report(f"c{k}", r.text) for k, r in enumerate(generate_corpus(6, seed=21))]
+    first = [p.text for p in Pseudonymiser(seed=2).fit_transform(reports)]
+    calls: list[str] = []
+    real = mod._detect_one
+    monkeypatch.setattr(mod, "_detect_one", lambda text, *a: calls.append(text) or real(text, *a))
+    assert [p.text for p in Pseudonymiser(seed=2).fit_transform(reports)] == first
+    assert calls == []
+    # Other options are other detections: a kept phrase and an extra name are searched anew.
+    name = reports[0].text.split()[0]
+    kept = Pseudonymiser(seed=2, keep=[name]).fit_transform(reports)
+    assert len(calls) == 2 * len(reports) and name in kept[0].text
+    calls.clear()
+    Pseudonymiser(seed=2, extra_names=["Quirijn Vlasblom"]).fit_transform(reports)
+    assert len(calls) == len(reports)  # the second pass: the finder knows one more name
+
+
 # ----------------------------------------------------------------------------- offsets
 
 

@@ -235,6 +235,8 @@ class NameFinder:
         self._surnames_by_first: dict[str, list[tuple[str, ...]]] = {}
         for key in sorted(self.surnames, key=len, reverse=True):
             self._surnames_by_first.setdefault(key[0], []).append(key)
+        #: Equal for finders that find the same mentions (a key for caching their results).
+        self.key = (self.lists, frozenset(self.given_names), frozenset(self.surnames))
 
     # -- word tests ---------------------------------------------------------------------
 

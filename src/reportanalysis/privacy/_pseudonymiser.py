@@ -6,11 +6,13 @@ import bisect
 import json
 import random
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..dutch import cached_batch
 from ..errors import NotFittedError, UnknownItemError
 from ..model import Report
 from ._names import Mention, NameFinder
@@ -136,7 +138,7 @@ class _Entity:
         return f"[{LABELS[self.kind]} {self.number}]"
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Found:
     start: int
     end: int
@@ -229,14 +231,41 @@ def _select(found: Iterable[_Found], keep: list[tuple[int, int]]) -> list[_Found
     return sorted(chosen, key=lambda f: f.start)
 
 
-def _detect(
+def _detect_one(
     text: str, finder: NameFinder, kinds: Sequence[str], keep: Sequence[str], known: bool
-) -> list[_Found]:
+) -> tuple[_Found, ...]:
     found = [_Found(s, e, k, v) for s, e, k, v in find_patterns(text, kinds, finder.is_name)]
     if "person" in kinds:
         mentions = finder.find(text) + (finder.find_known(text) if known else [])
         found += [_Found(m.start, m.end, "person", m.text, m) for m in mentions]
-    return _select(found, _keep_spans(text, keep))
+    return tuple(_select(found, _keep_spans(text, keep)))
+
+
+#: How many reports' detections :func:`_detect` remembers per process.
+DETECT_CACHE_SIZE = 8192
+_detected: OrderedDict[tuple[Any, ...], tuple[_Found, ...]] = OrderedDict()
+
+
+def _detect(
+    texts: Sequence[str],
+    finder: NameFinder,
+    kinds: Sequence[str],
+    keep: Sequence[str],
+    known: bool,
+) -> list[tuple[_Found, ...]]:
+    """The personal data found in each text, each text searched once per process.
+
+    Detection depends on the text, the finder's name lists and the options only, so a second
+    run over the same reports (a notebook re-run with other theme settings) finds them done.
+    Nothing here leaves the process.
+    """
+    options = (finder.key, tuple(kinds), tuple(keep), known)
+    return cached_batch(
+        _detected,
+        DETECT_CACHE_SIZE,
+        [(text, options) for text in texts],
+        lambda keys: [_detect_one(text, finder, kinds, keep, known) for text, _ in keys],
+    )
 
 
 def detect(text: str) -> list[tuple[int, int, str]]:
@@ -245,7 +274,7 @@ def detect(text: str) -> list[tuple[int, int, str]]:
     >>> detect("Bel Anneke de Roos op 06-12345678.")
     [(4, 18, 'person'), (22, 33, 'phone')]
     """
-    return [(f.start, f.end, f.kind) for f in _detect(text, NameFinder(), KINDS, (), False)]
+    return [(f.start, f.end, f.kind) for f in _detect_one(text, NameFinder(), KINDS, (), False)]
 
 
 _PERSON_KEY = re.compile(
@@ -312,10 +341,8 @@ class Pseudonymiser:
             for mkey, value in report.metadata.items():
                 if isinstance(value, str) and len(value) < 300 and _PERSON_KEY.search(mkey):
                     extra += _person_parts(value, base)
-        first_pass = {r.id: _detect(r.text, base, self.kinds, self.keep, False) for r in reports}
-        mentions = extra + [
-            f.mention for fs in first_pass.values() for f in fs if f.mention is not None
-        ]
+        first_pass = _detect([r.text for r in reports], base, self.kinds, self.keep, False)
+        mentions = extra + [f.mention for fs in first_pass for f in fs if f.mention is not None]
         for m in mentions:
             if m.first and m.surname:
                 registry.resolve(m, set())
@@ -325,13 +352,17 @@ class Pseudonymiser:
         # pass 2: every mention, now also the repeated given names and surnames
         self.registry_ = registry
         self.found_: dict[str, list[tuple[_Found, _Entity]]] = {}
-        for report in reports:
-            self.found_[report.sha256] = self._resolve(report.text)
+        second_pass = _detect([r.text for r in reports], self.finder_, self.kinds, self.keep, True)
+        for report, found in zip(reports, second_pass, strict=True):
+            self.found_[report.sha256] = self._resolve(report.text, found)
         registry.number(self.seed)
         return self
 
-    def _resolve(self, text: str) -> list[tuple[_Found, _Entity]]:
-        found = _detect(text, self.finder_, self.kinds, self.keep, True)
+    def _resolve(
+        self, text: str, found: Sequence[_Found] | None = None
+    ) -> list[tuple[_Found, _Entity]]:
+        if found is None:
+            (found,) = _detect([text], self.finder_, self.kinds, self.keep, True)
         local: set[tuple[str, ...]] = {
             ("person", f.mention.first.lower(), f.mention.surname)
             for f in found
