@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -577,6 +578,12 @@ def test_a_users_template_replaces_ours(recs, tmp_path):
     assert files["html"].read_text(encoding="utf-8").startswith("<p>")
     with pytest.raises(ConfigError, match="template"):
         render(recs, tmp_path / "x", formats=("md",), template_dir=tmp_path / "missing")
+    # Compiled templates are kept per process, but an edited template is read again.
+    edited = tmp_path / "tpl" / "report.html.j2"
+    edited.write_text("<h1>{{ recs.title }}</h1>", encoding="utf-8")
+    os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))
+    again = render(recs, tmp_path / "out2", formats=("html",), template_dir=tmp_path / "tpl")
+    assert again["html"].read_text(encoding="utf-8").startswith("<h1>")
 
 
 def test_cli_report_command_is_registered():

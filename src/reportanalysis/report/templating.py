@@ -14,6 +14,7 @@ HTML is always autoescaped; in Markdown every value from the data passes the ``m
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,13 @@ def kind_count(overview: Any, kind: str) -> int:
     return next((c.count for c in overview.kinds if c.key == kind), 0)
 
 
+@functools.lru_cache(maxsize=8)
 def environment(kind: str, template_dir: str | Path | None = None) -> Any:
-    """A Jinja2 environment for ``"html"`` (autoescape on) or ``"md"`` templates."""
+    """A Jinja2 environment for ``"html"`` (autoescape on) or ``"md"`` templates.
+
+    One per kind and template folder per process, so templates are compiled once; Jinja2
+    still reloads a template whose file changed (an analyst editing their own template).
+    """
     import jinja2
 
     from .. import __version__
