@@ -11,13 +11,26 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Protocol
 
 from ..errors import CorruptFileError, UnsafeFileError
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "check_member_name", "open_zip", "read_member"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ArchiveLimits",
+    "Limits",
+    "check_member_name",
+    "check_members",
+    "open_zip",
+    "read_capped",
+    "read_member",
+    "size_text",
+]
 
 MB = 1024 * 1024
 
@@ -59,6 +72,95 @@ def check_member_name(name: str, source: str) -> None:
         raise UnsafeFileError(source, f"member {name!r} points outside the archive")
 
 
+class ArchiveLimits(Protocol):
+    """The bounds :func:`check_members` reads (both our ``Limits`` classes have them)."""
+
+    @property
+    def max_members(self) -> int: ...
+    @property
+    def max_unpacked_bytes(self) -> int: ...
+    @property
+    def max_ratio(self) -> int: ...
+    @property
+    def ratio_floor_bytes(self) -> int: ...
+
+
+def size_text(n: int) -> str:
+    """A size for a message: whole MB from 10 MB up, else bytes.
+
+    >>> size_text(400 * MB), size_text(2104)
+    ('400 MB', '2,104 bytes')
+    """
+    return f"{n // MB} MB" if n >= 10 * MB else f"{n:,} bytes"
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
+def check_members(
+    infos: Sequence[zipfile.ZipInfo],
+    source: str,
+    limits: ArchiveLimits,
+    *,
+    member_cap: int | None = None,
+    symlinks: bool = True,
+) -> None:
+    """Refuse an archive by its table of contents, before anything is unpacked: too many
+    members, a name outside the archive, a symbolic link (unless ``symlinks``), a member
+    declaring more than ``member_cap`` bytes, a compression ratio or a total that says
+    zip bomb."""
+    if len(infos) > limits.max_members:
+        raise UnsafeFileError(
+            source, f"holds {len(infos)} members, more than the limit of {limits.max_members}"
+        )
+    total = 0
+    for info in infos:
+        name, size = info.filename, info.file_size
+        check_member_name(name, source)
+        if not symlinks and _is_symlink(info):
+            raise UnsafeFileError(source, f"member {name!r} is a symbolic link")
+        if member_cap is not None and size > member_cap:
+            raise UnsafeFileError(
+                source,
+                f"member {name!r} unpacks to {size_text(size)}, more than the limit of "
+                f"{size_text(member_cap)} (a zip bomb?)",
+            )
+        if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(info.compress_size, 1):
+            ratio = size // max(info.compress_size, 1)
+            raise UnsafeFileError(
+                source,
+                f"member {name!r} unpacks to {size_text(size)}, compressed {ratio}:1, more than "
+                f"the limit of {limits.max_ratio}:1 (a zip bomb?)",
+            )
+        total += size
+    if total > limits.max_unpacked_bytes:
+        raise UnsafeFileError(
+            source,
+            f"unpacks to {size_text(total)}, more than the limit of "
+            f"{size_text(limits.max_unpacked_bytes)} (a zip bomb?)",
+        )
+
+
+def read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, cap: int) -> bytes:
+    """A member's bytes, read in chunks: refused as soon as it holds more than it declares
+    or than ``cap``, whatever its header says."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 * MB):
+                size += len(chunk)
+                if size > min(cap, info.file_size):
+                    raise UnsafeFileError(
+                        source, f"member {info.filename!r} unpacks to more than it declares"
+                    )
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise CorruptFileError(source, f"member {info.filename!r} is broken ({exc})") from None
+    return b"".join(chunks)
+
+
 def open_zip(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
     """Open a zip container after checking its declared sizes, count and ratios."""
     try:
@@ -68,35 +170,7 @@ def open_zip(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> zipfi
         raise CorruptFileError(
             source, f"not a readable zip container ({exc}); is it truncated?"
         ) from None
-    if len(infos) > limits.max_members:
-        raise UnsafeFileError(
-            source, f"holds {len(infos)} members, more than the limit of {limits.max_members}"
-        )
-    total = 0
-    for info in infos:
-        check_member_name(info.filename, source)
-        if info.file_size > limits.max_member_bytes:
-            raise UnsafeFileError(
-                source,
-                f"member {info.filename!r} unpacks to {info.file_size // MB} MB, more than the "
-                f"limit of {limits.max_member_bytes // MB} MB (a zip bomb?)",
-            )
-        if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
-            info.compress_size, 1
-        ):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise UnsafeFileError(
-                source,
-                f"member {info.filename!r} is compressed {ratio}:1, more than the limit of "
-                f"{limits.max_ratio}:1 (a zip bomb?)",
-            )
-        total += info.file_size
-    if total > limits.max_unpacked_bytes:
-        raise UnsafeFileError(
-            source,
-            f"unpacks to {total // MB} MB, more than the limit of "
-            f"{limits.max_unpacked_bytes // MB} MB (a zip bomb?)",
-        )
+    check_members(infos, source, limits, member_cap=limits.max_member_bytes)
     return zf
 
 
@@ -112,23 +186,7 @@ def read_member(
     xml: bool = False,
 ) -> bytes:
     """The member's bytes, read in chunks with a hard cap; ``xml``: refuse DTDs and entities."""
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        with zf.open(info) as fh:
-            while True:
-                chunk = fh.read(1 * MB)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > min(limits.max_member_bytes, info.file_size):
-                    raise UnsafeFileError(
-                        source, f"member {info.filename!r} unpacks to more than it declares"
-                    )
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise CorruptFileError(source, f"member {info.filename!r} is broken ({exc})") from None
-    data = b"".join(chunks)
+    data = read_capped(zf, info, source, limits.max_member_bytes)
     if xml:
         check_xml(data[:65536], source, info.filename)
     return data

@@ -23,7 +23,6 @@ Every refusal is an :class:`~reportanalysis.errors.UnsafeFileError` naming the f
 from __future__ import annotations
 
 import re
-import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptFileError, MissingFileError, UnsafeFileError
-from ..ingest._safety import check_member_name  # one rule for every archive we open
+
+# One set of rules for every archive we open.
+from ..ingest._safety import check_member_name, check_members, read_capped, size_text
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -70,15 +71,6 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def _size(n: int) -> str:
-    return f"{n // MB} MB" if n >= 10 * MB else f"{n:,} bytes"
-
-
-def _is_symlink(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    return info.create_system == 3 and stat.S_ISLNK(mode)
-
-
 class SafeArchive:
     """A zip archive whose names, count, declared sizes and ratios were checked on opening.
 
@@ -95,7 +87,8 @@ class SafeArchive:
         size = self.path.stat().st_size
         if size > limits.max_file_bytes:
             raise UnsafeFileError(
-                source, f"is {_size(size)}, more than the limit of {_size(limits.max_file_bytes)}"
+                source,
+                f"is {size_text(size)}, more than the limit of {size_text(limits.max_file_bytes)}",
             )
         try:
             self._zip = zipfile.ZipFile(self.path)
@@ -112,33 +105,7 @@ class SafeArchive:
         self.infos = [i for i in infos if not i.is_dir()]
 
     def _check(self, infos: list[zipfile.ZipInfo]) -> None:
-        source, limits = str(self.path), self.limits
-        if len(infos) > limits.max_members:
-            raise UnsafeFileError(
-                source, f"holds {len(infos)} members, more than the limit of {limits.max_members}"
-            )
-        total = 0
-        for info in infos:
-            check_member_name(info.filename, source)
-            if _is_symlink(info):
-                raise UnsafeFileError(source, f"member {info.filename!r} is a symbolic link")
-            if (
-                info.file_size > limits.ratio_floor_bytes
-                and info.file_size > limits.max_ratio * max(info.compress_size, 1)
-            ):
-                ratio = info.file_size // max(info.compress_size, 1)
-                raise UnsafeFileError(
-                    source,
-                    f"member {info.filename!r} unpacks to {_size(info.file_size)}, compressed "
-                    f"{ratio}:1, more than the limit of {limits.max_ratio}:1 (a zip bomb?)",
-                )
-            total += info.file_size
-        if total > limits.max_unpacked_bytes:
-            raise UnsafeFileError(
-                source,
-                f"unpacks to {_size(total)}, more than the limit of "
-                f"{_size(limits.max_unpacked_bytes)} (a zip bomb?)",
-            )
+        check_members(infos, str(self.path), self.limits, symlinks=False)
 
     def __enter__(self) -> SafeArchive:
         return self
@@ -166,23 +133,10 @@ class SafeArchive:
         if info.file_size > cap:
             raise UnsafeFileError(
                 source,
-                f"member {info.filename!r} unpacks to {_size(info.file_size)}, more than the "
-                f"limit of {_size(cap)} for a member that is read",
+                f"member {info.filename!r} unpacks to {size_text(info.file_size)}, more than the "
+                f"limit of {size_text(cap)} for a member that is read",
             )
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            with self._zip.open(info) as fh:
-                while chunk := fh.read(1 * MB):
-                    size += len(chunk)
-                    if size > min(cap, info.file_size):
-                        raise UnsafeFileError(
-                            source, f"member {info.filename!r} unpacks to more than it declares"
-                        )
-                    chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise CorruptFileError(source, f"member {info.filename!r} is broken ({exc})") from None
-        return b"".join(chunks)
+        return read_capped(self._zip, info, source, cap)
 
 
 # --------------------------------------------------------------------------- XML
