@@ -5,6 +5,7 @@
 Prints, on the dev set (gold anecdotes as input, USE embeddings):
 
 - ARI/NMI against the gold themes over 5 seeds (mean, min) for the default model;
+- the silhouette and the ARI of every cut k = 2..20 of the default tree (is k the limit?);
 - the same with each countermeasure against grouping by initiative switched off or on
   (group centring, entity masking, lexical block: character n-grams or lemma SVD, topic
   words, average linkage), with the
@@ -102,6 +103,27 @@ def quality(seeds: int = 5) -> None:
             )
 
 
+def k_curve(max_k: int = 20) -> None:
+    """Is k or the partition the limit? The silhouette of each cut of the default tree next to
+    the ARI of that cut (the automatic k takes the best silhouette up to n / min_theme_size)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from reportanalysis.themes import ThemeModel
+
+    rows = _gold()
+    texts, gold = [r["text"] for r in rows], [r["theme"] for r in rows]
+    reports = [r["report"] for r in rows]
+    X = _use(texts, "dev")
+    wide = ThemeModel(mode="direct", min_theme_size=1, max_themes=max_k)
+    sil = wide.fit(texts, embeddings=X, groups=reports).k_scores_
+    auto = ThemeModel(mode="direct").fit(texts, embeddings=X, groups=reports)
+    print(f"\n== k curve (default features; automatic k = {len(auto.themes_)})")
+    print(f"   {'k':>3s} {'silhouette':>10s} {'ARI':>6s}")
+    for k in sorted(sil):
+        model = ThemeModel(mode="direct", n_themes=k).fit(texts, embeddings=X, groups=reports)
+        print(f"   {k:3d} {sil[k]:10.3f} {adjusted_rand_score(gold, model.labels_):6.3f}")
+
+
 def _sentences() -> list[str]:
     sents: list[str] = []
     for r in _gold():
@@ -176,6 +198,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"cores available: {len(os.sched_getaffinity(0))}")
     quality(args.seeds)
+    k_curve()
     if not args.skip_scale:
         for n in [*args.also, args.n]:
             scale(n)

@@ -113,6 +113,21 @@ class ThemeModel:
         ``"kmeans"`` (PCA + KMeans, k by KMeans silhouette). Larger corpora use KMeans.
     mode: ``auto``, ``direct`` (no BERTopic), ``small``/``bertopic`` (BERTopic + PCA +
         KMeans) or ``large`` (BERTopic + UMAP + HDBSCAN).
+
+    Tried on the dev set and not kept (ARI of the automatic k; default 0.221; those also
+    run on 4 leave-one-report-out and 16 seeded 80 % subsets stayed below the default's
+    0.176 and 0.172 there): removing the top 1/2/3
+    principal directions after centring (0.093/0.189/0.132), PCA whitening (≤ 0.181),
+    centring the character block per report (0.146) or dropping its n-grams of one
+    initiative (0.128), co-association consensus over block weights and cuts (0.199),
+    spectral clustering, nearest-neighbour graph or cosine (k 8/10/12, seeds 0–4: mean
+    0.125–0.158), shared-nearest-neighbour similarity (≤ 0.189), rank-normalised block
+    similarities (0.227 whole, 0.136 on subsets against 0.172), weighted linkage (0.225;
+    0.157 on subsets), Ward (0.148), KMeans refinement of the cuts (no change), embedding the text
+    without names or initiative words (0.148/0.076), sentence-mean embeddings (0.167),
+    block weights 0.5/0.7/1.4/2 (0.168/0.130/0.160/0.150). The silhouette grows with k
+    here (0.043 at 2, 0.100 at 20), so k is in effect ``n / min_theme_size``; cuts
+    k = 8..12 give 0.206–0.236 (``benchmarks/bench_themes.py`` prints the curve).
     """
 
     _lexicon: set[str] | None  # the fitted vocabulary compounds are split on
