@@ -91,18 +91,28 @@ PROJECTION_DIM = 1024
 
 def _dense_rows(X: Any, seed: int) -> np.ndarray:
     """Dense rows whose inner products are (about) those of ``X``: ``X`` itself when dense or
-    small, else a seeded sparse random projection (Johnson–Lindenstrauss; cosines off by
-    about ``1 / sqrt(PROJECTION_DIM)`` ≈ 0.03)."""
+    small, else a seeded count sketch of its columns.
+
+    The sketch adds every column, with a random sign, to one of ``PROJECTION_DIM`` random
+    buckets: inner products are kept in expectation, off by about ``1 / sqrt(PROJECTION_DIM)``
+    ≈ 0.03 for normalised rows, like a Johnson–Lindenstrauss projection. It is built in one
+    vectorised step, where scikit-learn's sparse random matrix took 0.5 s for the 10⁵ n-gram
+    columns of 3,000 anecdotes.
+    """
     from scipy import sparse
 
     if not sparse.issparse(X):
         return np.asarray(X, dtype=np.float32)
     if X.shape[0] <= EXACT_ROWS or X.shape[1] <= PROJECTION_DIM:
         return np.asarray(X.toarray(), dtype=np.float32) if X.shape[1] <= 4096 else X
-    from sklearn.random_projection import SparseRandomProjection
-
-    proj = SparseRandomProjection(n_components=PROJECTION_DIM, dense_output=True, random_state=seed)
-    return np.asarray(proj.fit_transform(X), dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    n_cols = X.shape[1]
+    buckets = rng.integers(0, PROJECTION_DIM, size=n_cols)
+    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=n_cols)
+    sketch = sparse.csr_matrix(
+        (signs, (np.arange(n_cols), buckets)), shape=(n_cols, PROJECTION_DIM), dtype=np.float32
+    )
+    return np.asarray((X @ sketch).toarray(), dtype=np.float32)
 
 
 def _cosine_tree(X: Any, seed: int = 0) -> tuple[Any, np.ndarray]:
@@ -165,17 +175,18 @@ def linkage_themes(
     if n < 3 or k_max < 2:
         return np.zeros(n, dtype=np.int64), 1, {}
     tree, D = _cosine_tree(X, seed)
-    sample = min(n, 1000)
+    # One seeded sample of 1,000 rows scores every cut (the rows scikit-learn's own
+    # ``sample_size`` would draw), so the distance block is cut out once, not once per k.
+    rows = np.random.RandomState(seed).permutation(n)[:1000] if n > 1000 else np.arange(n)
+    block = D[np.ix_(rows, rows)] if n > 1000 else D
     scores: dict[int, float] = {}
     cuts: dict[int, np.ndarray] = {}
     for k in range(max(2, k_min), k_max + 1):
         labels = _cut(tree, k)
-        if len(set(labels.tolist())) < 2:
+        if len(set(labels[rows].tolist())) < 2:
             continue
         cuts[k] = labels
-        scores[k] = float(
-            silhouette_score(D, labels, metric="precomputed", sample_size=sample, random_state=seed)
-        )
+        scores[k] = float(silhouette_score(block, labels[rows], metric="precomputed"))
     if not scores:
         return np.zeros(n, dtype=np.int64), 1, scores
     best = max(scores, key=lambda k: (round(scores[k], 6), -k))
