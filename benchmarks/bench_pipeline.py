@@ -2,6 +2,7 @@
 
     python benchmarks/bench_pipeline.py --anecdotes 3000            # cold process, then warm
     python benchmarks/bench_pipeline.py --anecdotes 100000 --no-warm
+    python benchmarks/bench_pipeline.py --anecdotes 3000 --floor  # and the 3x-floor ratio
 
 Cold: a fresh Python process (imports, model loading, numba compiling included). Warm: the
 same run again in one process with the project's embedding cache filled. Prints the stage
@@ -46,11 +47,46 @@ print("RESULT " + json.dumps(result))
 """
 
 
+FLOOR = """
+import json, sys, time
+t0 = time.perf_counter()
+from reportanalysis.embed import USEEmbedder
+from reportanalysis.segment.sentences import SentenceSplitter
+anecdotes = json.load(open(sys.argv[1], encoding="utf-8"))["anecdotes"]
+splitter = SentenceSplitter()
+sentences = [a["text"][s:e] for a in anecdotes for s, e in splitter.spans(a["text"])]
+embedder = USEEmbedder()
+embedder.embed(["."])
+t1 = time.perf_counter()
+embedder.embed(sentences)
+t2 = time.perf_counter()
+print("FLOOR " + json.dumps({"sentences": len(sentences), "seconds": t2 - t1, "load": t1 - t0}))
+"""
+
+
+def floor(report_json: Path) -> dict:
+    """The issue's floor, measured: every sentence of the anecdotes embedded once with USE on
+    all cores, in a fresh process (model loading timed apart)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", FLOOR, str(report_json)], capture_output=True, text=True
+    )
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("FLOOR ")), None)
+    if proc.returncode != 0 or line is None:
+        print(proc.stderr[-3000:])
+        raise SystemExit("floor measurement failed")
+    return json.loads(line[len("FLOOR ") :])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--anecdotes", type=int, default=3000)
     ap.add_argument("--no-warm", action="store_true")
     ap.add_argument("--keep", type=Path, help="keep the corpus and outputs here")
+    ap.add_argument(
+        "--floor",
+        action="store_true",
+        help="also embed every sentence once in a fresh process and print the ratios",
+    )
     args = ap.parse_args()
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="ra-bench-"))
@@ -96,6 +132,15 @@ def main() -> None:
         for stage, sec in result["warm_stages"].items():
             print(f"  {stage:<13} {sec:8.2f} s")
     print(f"peak memory: {max(child_peak, result['peak_mb']):.0f} MB")
+    if args.floor:
+        f = floor(base / "out" / "report.json")
+        embed = result["stages"]["embed"]
+        print(
+            f"floor: {f['sentences']} sentences embedded once in {f['seconds']:.1f} s "
+            f"(model loaded in {f['load']:.1f} s before); cold run = "
+            f"{result['wall'] / f['seconds']:.2f}× the floor, "
+            f"{result['wall'] / embed:.2f}× its own embed stage ({embed:.1f} s)"
+        )
 
 
 if __name__ == "__main__":
