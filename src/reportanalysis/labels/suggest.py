@@ -34,6 +34,32 @@ nearest-centroid classifier, stacking on the zero-shot evidence, logistic regres
 Bayes on cross-initiative lemmas, and averaging ten configurations. Labels of one initiative
 barely transfer to another: no supervised model alone scores above 0.28 there (the
 classifier now in use 0.16).
+
+Also measured and not adopted, as themes codebook only / trained on groen, tested on anker /
+trained on anker, tested on groen (defaults 0.391 / 0.469 / 0.459) and the guard's mean
+(defaults 0.553): CSLS hubness correction of the facet cosines, k = 3, 5, 10 (0.362 / 0.438
+to 0.469 / 0.459; guard 0.547 to 0.554), with the anecdote term as well (0.377 / 0.375 /
+0.459); CSLS on the n-gram or keyword scores changes nothing (the per-code z-score already
+removes a per-code offset, and with the anecdotes centred on the corpus each facet's mean
+cosine is already about 0); facets centred on their own mean against the genre gap (0.362 /
+0.406 / 0.432; guard 0.573), or halfway (0.362 / 0.438 / 0.459); cluster-then-label, the mean
+zero-shot score of the anecdote's :class:`~reportanalysis.themes.ThemeModel` cluster added
+with weight 2 (0.420 / 0.500 / 0.486, guard 0.571: +3 points, under one standard error, and
+gone at weight 1 or 3 or with 10 or 20 clusters); Rocchio feedback (top 3 per code) into the
+n-gram descriptions (0.406 / 0.438 / 0.432), as an extra embedding facet (0.420 / 0.469 /
+0.432) or both (0.391 / 0.438 / 0.405; guard 0.604); soft-EM code centroids (0.391 / 0.438 /
+0.432); co-training pseudo-labels on which all three sources agree (0.348 / 0.438 / 0.324);
+per-facet z-scores (0.362 / 0.438 / 0.459), corpus percentiles (0.377 / 0.406 / 0.378; guard
+0.588) or a log-sum-exp over facets (0.348 / 0.469 / 0.459); hypothesis templates "Het gaat
+over …" (0.348 / 0.469 / 0.378); removing the top principal component (0.348 / 0.312 /
+0.405) or shrinkage whitening (0.377 / 0.438 / 0.378); centring by initiative rather than
+report (0.362 / 0.375 / 0.405); the neighbouring anecdotes of the report, weight 0.2 (0.362 /
+0.406 / 0.459); keyword scores only scaled, not centred (0.362 / 0.469 / 0.459); 1 to 4
+self-training rounds × 1, 2, 3, 5 pseudo-labels per code (none above the defaults); anecdotes
+and facets embedded without their stop words (0.435 / 0.438 / 0.378; guard 0.609) or that
+averaged with the full text (0.391 / 0.469 / 0.432); English MiniLM instead of USE (0.304 /
+0.281 / 0.297). Labels of both initiatives (5-fold, 55 labels a fold) give 0.406 over all 69:
+the features, not the way they are mixed, bound the themes.
 """
 
 from __future__ import annotations
