@@ -93,6 +93,21 @@ def test_hard_wrapped_lines_join_into_one_sentence(sentence_splitter):
     assert any("t.o.v.\r\neen gekocht toestel" in s for s in got)
 
 
+def test_a_text_split_before_is_not_parsed_again(sentence_splitter, monkeypatch):
+    mod = sys.modules["reportanalysis.segment.sentences"]  # the name is also a function's
+    report = read(DATA / "wrapped.txt")
+    first = sentence_splitter.spans(report.text)
+    parsed: list[str] = []
+    real = mod._spacy_spans
+    monkeypatch.setattr(
+        mod, "_spacy_spans", lambda nlp, keys: parsed.extend(t for _, t in keys) or real(nlp, keys)
+    )
+    assert sentence_splitter.spans(report.text) == first and parsed == []
+    edited = report.text.replace("Piet Bakker", "Piet de Bakker")
+    assert [s for s, _ in sentence_splitter.spans(edited)][:2] == [s for s, _ in first][:2]
+    assert len(parsed) == 1 and "Piet de Bakker" in parsed[0]  # only the changed line group
+
+
 # --------------------------------------------------------------------------- layout
 
 

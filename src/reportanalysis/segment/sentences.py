@@ -19,7 +19,10 @@ times (``21.30``) and amounts (``1.500,-``) whole. On top of it:
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from typing import Any
+
+from ..dutch import cached_batch
 
 __all__ = ["SentenceSplitter", "continues", "line_spans", "sentences", "wrap_width"]
 
@@ -133,6 +136,18 @@ def continues(line: str, next_line: str, width: int) -> bool:
     return not (heading_like and len(nxt.split()) <= 10)
 
 
+#: How many line groups' sentence spans are remembered per process (a re-run of the same
+#: reports, in a notebook or a warm batch run, finds them split).
+SENTENCE_CACHE_SIZE = 16384
+_sentences: OrderedDict[tuple[int, str], tuple[tuple[int, int], ...]] = OrderedDict()
+
+
+def _spacy_spans(nlp: Any, keys: list[tuple[int, str]]) -> list[tuple[tuple[int, int], ...]]:
+    # Only the tokenizer and the sentencizer matter here: skip the lemmatizer, if any.
+    docs = nlp.pipe([text for _, text in keys], batch_size=256, disable=["lemmatizer"])
+    return [tuple((sent.start_char, sent.end_char) for sent in doc.sents) for doc in docs]
+
+
 class SentenceSplitter:
     """Sentence spans of Dutch report text. The spaCy pipeline is built on first use and kept."""
 
@@ -163,13 +178,14 @@ class SentenceSplitter:
             for s, e in self._line_groups(text, start, end, widths[id(text)]):
                 pieces.append((u, s, e))
         out: list[list[tuple[int, int]]] = [[] for _ in units]
-        texts = [units[u][0][s:e] for u, s, e in pieces]
-        # Only the tokenizer and the sentencizer matter here: skip the lemmatizer, if any.
-        docs = self.nlp.pipe(texts, batch_size=256, disable=["lemmatizer"])
-        for (u, s, _e), doc in zip(pieces, docs, strict=True):
-            text = units[u][0]
-            bounds = [(s + sent.start_char, s + sent.end_char) for sent in doc.sents]
-            out[u].extend(self._repair(text, bounds))
+        nlp = self.nlp
+        keys = [(id(nlp), units[u][0][s:e]) for u, s, e in pieces]
+        found = cached_batch(
+            _sentences, SENTENCE_CACHE_SIZE, keys, lambda missing: _spacy_spans(nlp, missing)
+        )
+        for (u, s, _e), spans in zip(pieces, found, strict=True):
+            bounds = [(s + a, s + b) for a, b in spans]
+            out[u].extend(self._repair(units[u][0], bounds))
         return out
 
     # -- internals ----------------------------------------------------------------------------
