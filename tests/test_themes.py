@@ -191,6 +191,18 @@ def test_many_sparse_rows_are_sketched_keeping_their_cosines() -> None:
     assert not np.array_equal(R, _dense_rows(X, seed=2))
 
 
+def test_lemmas_skip_pseudonyms_and_share_the_parse_with_other_steps() -> None:
+    from reportanalysis import dutch
+    from reportanalysis.themes._text import lemma_docs
+
+    text = "Volgens [PERSOON 12] duurde de vergunning bij [ORGANISATIE 3] erg lang."
+    docs = lemma_docs([text])
+    assert "persoon" not in docs.lemmas[0] and "organisatie" not in docs.lemmas[0]
+    assert "vergunning" in docs.lemmas[0]
+    # The practices and the kinds parse the text as it is: they find it parsed.
+    assert (id(dutch.make_nlp()), text) in dutch._parsed
+
+
 def test_lexical_blocks_both_fit_and_transform(embeddings: np.ndarray) -> None:
     from scipy import sparse
 

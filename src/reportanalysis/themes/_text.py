@@ -86,11 +86,15 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
     parsed: list[list[tuple[str, str]]] = []
     names: set[str] = set()
     lower_forms: set[str] = set()
-    texts = [PSEUDONYM.sub(" ", t) for t in texts]
-    for doc in parse_chunks(texts, nlp):  # remembered: a re-run finds its texts parsed
+    # The texts are parsed as they are, pseudonyms included, so the practices and the kinds
+    # find them parsed too; the pseudonyms' tokens are skipped here.
+    for doc in parse_chunks(texts, nlp):
+        pseudonyms = [m.span() for m in PSEUDONYM.finditer(doc.text)]
         toks: list[tuple[str, str]] = []
         for tok in doc:
             if not tok.is_alpha:
+                continue
+            if pseudonyms and any(a <= tok.idx < b for a, b in pseudonyms):
                 continue
             if tok.text[0].isupper():
                 if not (tok.is_sent_start or _is_initial(doc.text, tok.idx)):
