@@ -35,6 +35,7 @@ __all__ = [
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 #: Pseudonyms put in by :mod:`reportanalysis.privacy` ("[PERSOON 3]", "[E-MAIL 1]"): not words.
 PSEUDONYM = re.compile(r"\[[A-Z][A-Z-]*(?: [A-Z][A-Z-]*)* \d+\]")
+_CAPITALS = re.compile(r"[A-Z]+")
 # Characters after which a capitalised word may simply start a sentence or a quote.
 _OPENERS = ".!?:;“”\"‘’'(–—-•*"
 
@@ -89,12 +90,15 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
     # The texts are parsed as they are, pseudonyms included, so the practices and the kinds
     # find them parsed too; the pseudonyms' tokens are skipped here.
     for doc in parse_chunks(texts, nlp):
-        pseudonyms = [m.span() for m in PSEUDONYM.finditer(doc.text)]
+        # Where the words of pseudonyms start ("PERSOON", "E" and "MAIL" of "[E-MAIL 2]").
+        pseudonym_words = {
+            m.start() + w.start()
+            for m in PSEUDONYM.finditer(doc.text)
+            for w in _CAPITALS.finditer(m.group())
+        }
         toks: list[tuple[str, str]] = []
         for tok in doc:
-            if not tok.is_alpha:
-                continue
-            if pseudonyms and any(a <= tok.idx < b for a, b in pseudonyms):
+            if not tok.is_alpha or tok.idx in pseudonym_words:
                 continue
             if tok.text[0].isupper():
                 if not (tok.is_sent_start or _is_initial(doc.text, tok.idx)):
