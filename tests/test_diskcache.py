@@ -83,3 +83,19 @@ def test_the_cached_use_tokenizer_gives_the_models_own_ids(folder: Path) -> None
     built, read = _use_tokenizer(), _use_tokenizer()
     assert built is not read and list(folder.glob("use-tokenizer-*.pickle"))
     assert read.encode(text) == built.encode(text) == fresh.encode(text)
+
+
+def test_the_cached_lemma_table_lemmatises_like_spacys_own_initialisation(folder: Path) -> None:
+    from reportanalysis.dutch import _lemma_lookups, import_spacy
+
+    spacy = import_spacy()
+    text = "De buurtbewoners gingen met de ambtenaren praten over de vergunningen."
+    own = spacy.blank("nl")
+    own.add_pipe("lemmatizer", config={"mode": "lookup"})
+    own.initialize()
+    built, read = _lemma_lookups(), _lemma_lookups()
+    assert built is not read and list(folder.glob("spacy-nl-lemma-lookup-*.pickle"))
+    ours = spacy.blank("nl")
+    ours.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=read)
+    assert [t.lemma_ for t in ours(text)] == [t.lemma_ for t in own(text)]
+    assert "gaan" in [t.lemma_ for t in ours(text)]
