@@ -38,6 +38,7 @@ MODULES: tuple[str, ...] = (
     "reportanalysis.segment",
     "reportanalysis.embed",
     "reportanalysis.dutch",
+    "reportanalysis.diskcache",
     "reportanalysis.labels",
     "reportanalysis.themes",
     "reportanalysis.frameworks",
