@@ -186,10 +186,25 @@ def _annotation(value: Any) -> str:
     return inspect.formatannotation(value)
 
 
+def _stable_repr(value: Any) -> str:
+    """``repr``, with sets in sorted order (their own order changes with the hash seed).
+
+    >>> _stable_repr(frozenset({"b", "a"})), _stable_repr({"b", "a"}), _stable_repr(frozenset())
+    ("frozenset({'a', 'b'})", "{'a', 'b'}", 'frozenset()')
+    """
+    if isinstance(value, set | frozenset) and value:
+        try:
+            items = ", ".join(repr(v) for v in sorted(value))
+        except TypeError:  # unorderable members
+            return repr(value)
+        return f"frozenset({{{items}}})" if isinstance(value, frozenset) else f"{{{items}}}"
+    return repr(value)
+
+
 def _default(value: Any) -> str:
     if isinstance(value, enum.Enum):
         return f"{type(value).__name__}.{value.name}"
-    text = repr(value)
+    text = _stable_repr(value)
     if re.search(r" at 0x[0-9a-f]+>", text):  # objects without a stable repr
         text = f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
@@ -332,7 +347,7 @@ def _first_line(doc: str | None) -> str:
 
 
 def _value_markdown(name: str, value: Any) -> list[str]:
-    text = repr(value)
+    text = _stable_repr(value)
     if len(text) > 300:
         text = text[:297] + "..."
     return [f"### `{name}`", "", "```python", f"{name} = {text}", "```", ""]
