@@ -57,6 +57,15 @@ def test_an_unreadable_file_is_rebuilt(folder: Path, tmp_path: Path) -> None:
     assert cached("woorden", [source], lambda: [5]) == [4]
 
 
+def test_a_file_another_user_owns_is_not_unpickled(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _source(tmp_path, "buurt\n")
+    cached("woorden", [source], lambda: "van mij")
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(folder).st_uid + 1, raising=False)
+    assert cached("woorden", [source], lambda: "opnieuw gebouwd") == "opnieuw gebouwd"
+
+
 def test_switched_off_or_unwritable_still_gives_the_value(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

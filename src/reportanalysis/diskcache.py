@@ -8,8 +8,9 @@ user's cache folder and loaded from there (0.1–0.5 s), the way numba caches it
 
 A cached value is keyed by what it is built from: the given source files (path, size and
 modification time), our version and Python's, and a ``version`` the caller raises when its
-build changes. A newer key replaces the older file; an unreadable file is rebuilt. Nothing
-about reports or analyses is ever stored here, only data derived from installed packages.
+build changes. A newer key replaces the older file; an unreadable file, or one another user
+owns, is rebuilt (files are written readable by their owner only). Nothing about reports or
+analyses is ever stored here, only data derived from installed packages.
 
 The folder is ``$REPORTANALYSIS_CACHE`` when set (``off`` turns the cache off), otherwise
 ``$XDG_CACHE_HOME/reportanalysis`` or ``~/.cache/reportanalysis``. Where the folder cannot be
@@ -69,6 +70,8 @@ def cached(name: str, sources: Sequence[Path], build: Callable[[], T], version: 
         return build()
     try:
         with open(path, "rb") as fh:
+            if not _trusted(fh.fileno()):
+                raise PermissionError("written by another user")
             return pickle.load(fh)  # type: ignore[no-any-return]
     except FileNotFoundError:
         pass
@@ -77,6 +80,13 @@ def cached(name: str, sources: Sequence[Path], build: Callable[[], T], version: 
     value = build()
     _store(folder, path, name, value)
     return value
+
+
+def _trusted(fd: int) -> bool:
+    """Only files of the current user are unpickled (a pickle can run code): a cache folder
+    others can write to cannot be used to slip one in."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or os.fstat(fd).st_uid == getuid()
 
 
 def _store(folder: Path, path: Path, name: str, value: object) -> None:
