@@ -385,10 +385,9 @@ class Splitter:
             return spans
         sents = [text[s:e] for s, e in spans]
         boundary = cue_scores(sents, names=names, weights=weights)
-        forced = c.forced or self._forced(text, c)
         for i in range(1, len(spans)):
-            if forced[i]:
-                boundary[i] = forced[i]
+            if c.forced[i]:  # set by split_many for every paragraph of several sentences
+                boundary[i] = c.forced[i]
             elif c.sims is not None:
                 boundary[i] += self.embed_weight * (mean - float(c.sims[i])) / std
         groups = group_sentences(
