@@ -346,7 +346,7 @@ def reduced_char_features(
     docs = char_docs(texts)
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(docs), size=min(fit_rows, len(docs)), replace=False))
-    sample, vec = char_features([texts[i] for i in rows])
+    sample, vec = _char_tfidf([docs[i] for i in rows])
     if sample is None:
         return None, None
     k = min(n_components, sample.shape[0] - 1, sample.shape[1] - 1)
@@ -372,9 +372,15 @@ def char_features(
     >>> X.shape[0], "gunn" in vec.vocabulary_
     (3, True)
     """
+    return _char_tfidf(char_docs(texts), ngram_range, min_df)
+
+
+def _char_tfidf(
+    docs: Sequence[str], ngram_range: tuple[int, int] = (4, 6), min_df: int = 2
+) -> tuple[Any, Any]:
+    """:func:`char_features` of texts already passed through :func:`char_docs`."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    docs = char_docs(texts)
     vec = TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=ngram_range,
