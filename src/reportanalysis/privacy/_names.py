@@ -150,7 +150,8 @@ for _seq in _TUSSENVOEGSELS:
 def _tokens(text: str) -> tuple[Tok, ...]:
     """(start, end, text, lower-case text with ’ as ') of each token.
 
-    Remembered for the last few texts: both detection passes read every report twice.
+    Remembered for the last few texts: the second detection pass reads each report twice
+    (:meth:`NameFinder.find`, then :meth:`NameFinder.find_known`).
     """
     return tuple(
         (m.start(), m.end(), m.group(), m.group().lower().replace("’", "'"))
