@@ -91,6 +91,10 @@ def import_spacy() -> Any:
     return spacy
 
 
+# Marks the pipelines make_nlp shares, which pickled objects rebuild instead of storing.
+_SHARED = "reportanalysis_shared"
+
+
 @functools.cache
 def make_nlp(*, sentences: bool = True, lemmas: bool = True) -> Any:
     """A blank Dutch spaCy pipeline with a sentencizer and the lookup lemmatizer.
@@ -107,6 +111,7 @@ def make_nlp(*, sentences: bool = True, lemmas: bool = True) -> Any:
         # What nlp.initialize() would do for this pipeline, with the table from the disk
         # cache: unpickling it takes half the time of building it from the JSON.
         lemmatizer.initialize(lookups=_lemma_lookups())
+    nlp.meta[_SHARED] = True
     return nlp
 
 
@@ -225,6 +230,12 @@ class Lemmatizer:
         if self._nlp is None:
             self._nlp = make_nlp()
         return self._nlp
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The shared pipeline (make_nlp's, 9 MB of lemma table) is built again when needed
+        # rather than pickled; a pipeline of the caller's own is pickled with the object.
+        shared = self._nlp is not None and self._nlp.meta.get(_SHARED)
+        return {**self.__dict__, "_nlp": None} if shared else dict(self.__dict__)
 
     def lemmas(self, texts: Iterable[str]) -> list[list[str]]:
         out = []

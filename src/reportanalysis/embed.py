@@ -130,6 +130,15 @@ class CachedEmbedder:
         self.progress = progress
         self.computed = 0  # texts embedded by the backend over this object's life
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled copy keeps a memory cache's vectors; a persistent cache (a project's) is a
+        # connection, not data, and the progress callback belongs to the caller: the copy
+        # starts with an empty memory cache and no callback.
+        state = {**self.__dict__, "progress": None}
+        if not isinstance(self.cache, MemoryCache):
+            state["cache"] = MemoryCache()
+        return state
+
     @property
     def name(self) -> str:
         return self.embedder.name
@@ -195,6 +204,10 @@ class USEEmbedder:
             if backend is not None and _WordCachedTokenizer.fits(getattr(backend, "sp", None)):
                 backend.sp = _WordCachedTokenizer(backend.sp)
         return self._model
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The loaded model holds ctypes handles that do not pickle; it is reloaded when used.
+        return {**self.__dict__, "_model": None}
 
     def workers(self, parts: int) -> int:
         """Threads that embed ``parts`` parts: ``threads`` (default the cores), at most one
@@ -326,6 +339,10 @@ class TfidfEmbedder:
         self._svd: Any = None
         self._lemmatizer: Any = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The spaCy pipeline is rebuilt when needed; the fitted vectoriser and SVD are kept.
+        return {**self.__dict__, "_lemmatizer": None}
+
     def _prepare(self, texts: Iterable[str]) -> list[str]:
         if self.analyzer == "char":
             return [t.lower() for t in texts]
@@ -412,6 +429,10 @@ class SentenceTransformerEmbedder:
                 else:
                     os.environ[k] = v
         return self._model
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Saved as the model's name or path, not its weights; reloaded (offline) when used.
+        return {**self.__dict__, "_model": None}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
