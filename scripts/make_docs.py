@@ -39,6 +39,7 @@ MODULES: tuple[str, ...] = (
     "reportanalysis.embed",
     "reportanalysis.dutch",
     "reportanalysis.diskcache",
+    "reportanalysis.saving",
     "reportanalysis.labels",
     "reportanalysis.themes",
     "reportanalysis.frameworks",

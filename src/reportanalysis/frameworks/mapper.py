@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ..embed import CachedEmbedder, make_embedder
 from ..errors import ConfigError, NotFittedError
+from ..saving import Saveable
 from .framework import NONE, Framework, load_framework
 from .lexical import CueMatcher, Hit
 
@@ -72,7 +73,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-class _FrameworkClassifier(ClassifierMixin, BaseEstimator):
+class _FrameworkClassifier(Saveable, ClassifierMixin, BaseEstimator):
     """The shared engine of :class:`PracticeMapper` and the kind classifier."""
 
     _with_none: bool = True

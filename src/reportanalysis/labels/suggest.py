@@ -73,6 +73,7 @@ import numpy as np
 from ..embed import CachedEmbedder, Embedder, normalise_rows
 from ..errors import ConfigError, NotFittedError
 from ..model import Codebook
+from ..saving import Saveable
 from .features import (
     KeywordIndex,
     drop_terms,
@@ -170,7 +171,7 @@ def _softmax(S: np.ndarray, temperature: float) -> np.ndarray:
     return E / E.sum(1, keepdims=True)
 
 
-class LabelSuggester:
+class LabelSuggester(Saveable):
     """Suggest codes of ``codebook`` for anecdote texts, from definitions and from labels.
 
     Parameters are only stored here (scikit-learn's contract); ``fit`` does the work.

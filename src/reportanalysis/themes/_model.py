@@ -37,6 +37,7 @@ import numpy as np
 from ..embed import Embedder, normalise_rows
 from ..errors import ConfigError, NotFittedError
 from ..model import Codebook, Theme
+from ..saving import Saveable
 from ._cluster import (
     average_linkage,
     center_by_group,
@@ -83,7 +84,7 @@ LEXICAL = ("chars", "lemmas")
 NEW_THEME_PREFIX = "nieuw: "
 
 
-class ThemeModel:
+class ThemeModel(Saveable):
     """Group anecdotes into themes; scikit-learn style (``fit`` → ``labels_``, ``themes_``).
 
     Parameters
@@ -202,6 +203,10 @@ class ThemeModel:
 
             self.embedder = USEEmbedder()
         return self.embedder
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The shared spaCy pipeline is built again when needed rather than pickled (9 MB).
+        return {**self.__dict__, "_nlp_": None}
 
     def _nlp(self) -> Any:
         if getattr(self, "_nlp_", None) is None:
