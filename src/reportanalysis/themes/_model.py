@@ -126,7 +126,12 @@ class ThemeModel(Saveable):
     similarities (0.227 whole, 0.136 on subsets against 0.172), weighted linkage (0.225;
     0.157 on subsets), Ward (0.148), KMeans refinement of the cuts (no change), embedding the text
     without names or initiative words (0.148/0.076), sentence-mean embeddings (0.167),
-    block weights 0.5/0.7/1.4/2 (0.168/0.130/0.160/0.150). The silhouette grows with k
+    block weights 0.5/0.7/1.4/2 (0.168/0.130/0.160/0.150); general Dutch word frequencies
+    (``wordfreq``'s Dutch list) weighting a lemma block, as −log p or SIF a/(a + p), with or
+    without compound parts and initiative words, beside or instead of the character block
+    (0.098–0.204), and a SIF-weighted mean of USE word vectors (Arora et al. 2017), with or
+    without its first principal direction (0.043–0.221; cuts k = 8..14 ≤ 0.207). The
+    silhouette grows with k
     here (0.043 at 2, 0.100 at 20), so k is in effect ``n / min_theme_size``; cuts
     k = 8..12 give 0.206–0.236 (``benchmarks/bench_themes.py`` prints the curve).
     """
