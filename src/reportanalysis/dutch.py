@@ -21,6 +21,7 @@ __all__ = [
     "Lemmatizer",
     "cached_batch",
     "import_spacy",
+    "lookups_file",
     "make_nlp",
     "parse",
     "parse_chunks",
@@ -115,6 +116,16 @@ def make_nlp(*, sentences: bool = True, lemmas: bool = True) -> Any:
     return nlp
 
 
+def lookups_file(name: str) -> Path | None:
+    """A data file of spacy-lookups-data (``nl_lemma_lookup.json.gz``), None without it."""
+    try:
+        import spacy_lookups_data
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    path = Path(spacy_lookups_data.__file__).parent / "data" / name
+    return path if path.is_file() else None
+
+
 def _lemma_lookups() -> Any:
     """spaCy's Dutch lemma lookup table (spacy-lookups-data), via :mod:`.diskcache`."""
     import spacy.lookups
@@ -125,11 +136,9 @@ def _lemma_lookups() -> Any:
     def build() -> Any:
         return load_lookups(lang="nl", tables=["lemma_lookup"])
 
-    try:
-        import spacy_lookups_data
-    except ImportError:  # pragma: no cover - a dependency; spaCy says what is missing
+    data = lookups_file("nl_lemma_lookup.json.gz")
+    if data is None:  # pragma: no cover - a dependency; spaCy says what is missing
         return build()
-    data = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
     return cached("spacy-nl-lemma-lookup", [data, Path(spacy.lookups.__file__)], build)
 
 

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 __all__ = ["Mention", "NameFinder", "NameLists", "load_name_lists"]
 
@@ -180,28 +179,29 @@ def _read_list(name: str) -> list[str]:
 
 def _read_lexicon() -> set[str]:
     """Dutch word forms from spacy-lookups-data (nouns, verbs, adjectives and their forms)."""
+    from ..dutch import lookups_file
+
     words: set[str] = set(_FUNCTION_WORDS)
-    try:
-        data = resources.files("spacy_lookups_data").joinpath("data")
-        with gzip.open(str(data.joinpath("nl_lemma_index.json.gz"))) as fh:
+    index, lookup = lookups_file("nl_lemma_index.json.gz"), lookups_file("nl_lemma_lookup.json.gz")
+    if index is not None:
+        with gzip.open(index) as fh:
             for forms in json.load(fh).values():
                 words.update(forms)
-        with gzip.open(str(data.joinpath("nl_lemma_lookup.json.gz"))) as fh:
+    if lookup is not None:
+        with gzip.open(lookup) as fh:
             words.update(json.load(fh))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - a dependency
-        pass
     return {w.lower() for w in words}
 
 
 def _lexicon() -> frozenset[str]:
     """:func:`_read_lexicon`, read once per machine (0.7 s) and then from the disk cache."""
     from ..diskcache import cached
+    from ..dutch import lookups_file
 
-    try:
-        data = resources.files("spacy_lookups_data").joinpath("data")
-    except ModuleNotFoundError:  # pragma: no cover - a dependency
+    found = [lookups_file(f"nl_lemma_{t}.json.gz") for t in ("index", "lookup")]
+    sources = [p for p in found if p is not None]
+    if len(sources) < len(found):  # pragma: no cover - a dependency
         return frozenset(_read_lexicon())
-    sources = [Path(str(data.joinpath(f"nl_lemma_{t}.json.gz"))) for t in ("index", "lookup")]
     words = hashlib.sha256(" ".join(sorted(_FUNCTION_WORDS)).encode()).hexdigest()
     return cached("nl-lexicon", sources, lambda: frozenset(_read_lexicon()), version=words)
 
