@@ -6,7 +6,8 @@ Generates anecdote texts by recombining sentences of data/sample and the dev rep
 numbers varied, seeded), embeds them once with the default embedder (USE, through an in-memory
 CachedEmbedder), fits a :class:`LabelSuggester` on the themes codebook of the dev set, then
 times :meth:`LabelSuggester.update` after adding one label at a time (what the labelling widget
-does after each click), and a full refit with the embeddings cached. Prints figures and asserts
+does after each click), a full refit with the embeddings cached, and saving and loading the
+fitted suggester (``to_disk``/``from_disk``). Prints figures and asserts
 nothing (target: update ≤ 0.5 s); timings depend on the machine and on what else runs.
 """
 
@@ -17,6 +18,7 @@ import random
 import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -91,6 +93,21 @@ def main() -> None:
     t0 = time.perf_counter()
     suggester.next_to_label(10)
     print(f"next_to_label(10): {time.perf_counter() - t0:.3f} s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        folder = suggester.to_disk(Path(tmp) / "suggester")
+        saved = time.perf_counter() - t0
+        size = sum(f.stat().st_size for f in folder.iterdir())
+        t0 = time.perf_counter()
+        loaded = LabelSuggester.from_disk(folder)
+        read = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        loaded.update(labels)
+        print(
+            f"to_disk: {saved:.2f} s, {size / 1e6:.1f} MB; from_disk: {read:.2f} s; "
+            f"first update after loading: {time.perf_counter() - t0:.2f} s"
+        )
 
 
 if __name__ == "__main__":
