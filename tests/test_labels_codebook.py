@@ -82,6 +82,53 @@ def test_semicolon_csv_as_dutch_excel_exports_it(tmp_path: Path) -> None:
     assert book["luisteren"].parent == "relatie"
 
 
+QUOTED = Codebook(
+    (
+        Code("Regels", 'Regels, "vergunningen" en meldingen', inclusion="Ook; de APV."),
+        Code(
+            "Geld",
+            "Subsidie | fondsen",
+            examples=('Hij zei: "geen geld" | en ging weg.', "Leges; € 45,–"),
+        ),
+    ),
+    name="thema 2024/2025: [concept]",
+)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json", ".toml"])
+def test_quotes_separators_and_odd_names_survive_a_round_trip(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"codes{suffix}"
+    save_codebook(QUOTED, path)
+    assert load_codebook(path).codes == QUOTED.codes
+
+
+def test_csv_is_written_for_excel_and_read_with_excel_quoting(tmp_path: Path) -> None:
+    path = tmp_path / "codes.csv"
+    save_codebook(HIERARCHY, path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel on Windows then shows é and ë
+    semicolons = tmp_path / "nl.csv"
+    semicolons.write_text(
+        'name;definition\nregels;"Vergunningen; de ""APV"" en meldingen"\nkontakt;Eén punt\n',
+        encoding="utf-8",
+    )
+    book = load_codebook(semicolons)
+    assert book["regels"].definition == 'Vergunningen; de "APV" en meldingen'
+    assert book["kontakt"].definition == "Eén punt"
+
+
+def test_codebooks_in_other_encodings(tmp_path: Path) -> None:
+    cp1252 = tmp_path / "excel.csv"
+    cp1252.write_bytes("name;definition\nbeleid;Één loket, ‘snel’ en € 50\n".encode("cp1252"))
+    assert load_codebook(cp1252)["beleid"].definition == "Één loket, ‘snel’ en € 50"
+    latin1 = tmp_path / "oud.json"
+    latin1.write_bytes('{"coöperatie": "Samenwerking met één partner"}'.encode("latin-1"))
+    assert load_codebook(latin1).names == ("coöperatie",)
+    binary = tmp_path / "kapot.toml"
+    binary.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(ConfigError, match="kapot.toml"):
+        load_codebook(binary)
+
+
 def test_toml_flat_mapping(tmp_path: Path) -> None:
     path = tmp_path / "thema.toml"
     path.write_text('regels = "Vergunningen"\n"één aanspreekpunt" = "Eén vaste contactpersoon"\n')

@@ -12,6 +12,7 @@ file and the reason) and the duplicates it left out.
 
 from __future__ import annotations
 
+from ._decode import decode_bytes
 from ._detect import EXTENSIONS, detect_format
 from ._metadata import parse_date, parse_metadata
 from ._read import IngestResult, read_report, read_reports
@@ -22,6 +23,7 @@ __all__ = [
     "EXTENSIONS",
     "IngestResult",
     "Limits",
+    "decode_bytes",
     "detect_format",
     "parse_date",
     "parse_metadata",

@@ -3,7 +3,10 @@
 A codebook file holds codes with ``name``, ``definition``, ``parent`` (for hierarchies),
 ``inclusion``, ``exclusion``, ``examples`` and ``color``. A plain JSON or TOML object
 ``{name: definition}`` is accepted as well. Wrong input raises :class:`ConfigError` naming the
-file and the line (TOML, JSON) or row (CSV, Excel)::
+file and the line (TOML, JSON) or row (CSV, Excel). Text files may be in any encoding Dutch
+spreadsheets and editors write (UTF-8, with or without BOM, cp1252, UTF-16); CSV files are
+written with a BOM so that Excel shows é and ë. Tables (CSV, Excel) have no place for the
+codebook's name: read back, it is the file's stem::
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "thema.json"
@@ -24,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, InputError
 from ..model import Code, Codebook
 
 __all__ = ["CODE_FIELDS", "codebook_from_obj", "codebook_to_obj", "load_codebook", "save_codebook"]
@@ -91,8 +94,25 @@ def _code(obj: Any, where: str, default_name: str | None = None) -> Code:
 
 
 def _split_examples(cell: str) -> tuple[str, ...]:
-    parts = cell.replace(EXAMPLE_SEPARATOR, "\n").split("\n")
+    """Examples in a table cell: one per line, or separated by `` | `` when the cell has one
+    line (our own files put each example on its own line, so a ``|`` inside one survives).
+
+    >>> _split_examples("Geen vergunning | Te laat\\n"), _split_examples("A | B\\nC")
+    (('Geen vergunning', 'Te laat'), ('A | B', 'C'))
+    """
+    lines = cell.strip().split("\n")
+    parts = lines if len(lines) > 1 else cell.split(EXAMPLE_SEPARATOR)
     return tuple(p.strip() for p in parts if p.strip())
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, in whatever encoding it was saved (``ingest.decode_bytes``)."""
+    from ..ingest import decode_bytes
+
+    try:
+        return decode_bytes(path.read_bytes(), str(path))[0]
+    except InputError as exc:
+        raise ConfigError(f"{path}: {exc.reason}") from None
 
 
 def _build(codes: list[Code], name: str, where: str) -> Codebook:
@@ -145,7 +165,7 @@ def _line_of(text: str, needle: str) -> int | None:
 def _load_toml(path: Path, name: str) -> Codebook:
     import tomllib
 
-    text = path.read_text(encoding="utf-8-sig")
+    text = _read_text(path)
     try:
         obj = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -169,7 +189,7 @@ def _with_line(exc: ConfigError, path: Path, text: str) -> ConfigError:
 
 
 def _load_json(path: Path, name: str) -> Codebook:
-    text = path.read_text(encoding="utf-8-sig")
+    text = _read_text(path)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -212,12 +232,14 @@ def _check_header(header: Sequence[Any], path: Path) -> None:
 
 
 def _load_csv(path: Path, name: str) -> Codebook:
-    text = path.read_text(encoding="utf-8-sig")
+    text = _read_text(path)
+    # Only the separator is sniffed, from the header; quoting is Excel's (a doubled quote is
+    # a quote), which the sniffer cannot tell from one line.
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+        delimiter = ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter)
     _check_header(reader.fieldnames or [], path)
     rows = []
     for row in reader:
@@ -284,6 +306,16 @@ def _table_rows(codebook: Codebook) -> list[list[str]]:
     return rows
 
 
+def _sheet_title(name: str) -> str:
+    """An Excel sheet name for ``name``: at most 31 characters, none of ``\\/?*:[]``.
+
+    >>> _sheet_title("thema's 2024/2025: [concept]")
+    "thema's 2024-2025- -concept-"
+    """
+    title = "".join("-" if ch in "\\/?*:[]" else ch for ch in name)[:31].strip("' ")
+    return title or "codebook"
+
+
 def save_codebook(codebook: Codebook, path: str | Path) -> None:
     """Write a codebook; the format follows the extension (.toml, .json, .csv, .xlsx)."""
     path = Path(path)
@@ -297,7 +329,7 @@ def save_codebook(codebook: Codebook, path: str | Path) -> None:
         text = json.dumps(codebook_to_obj(codebook), ensure_ascii=False, indent=2)
         path.write_text(text + "\n", encoding="utf-8")
     elif fmt == "csv":
-        with open(path, "w", encoding="utf-8", newline="") as fh:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(CODE_FIELDS)
             writer.writerows(_table_rows(codebook))
@@ -306,7 +338,7 @@ def save_codebook(codebook: Codebook, path: str | Path) -> None:
 
         book = openpyxl.Workbook()
         sheet = book.active
-        sheet.title = codebook.name[:31] or "codebook"
+        sheet.title = _sheet_title(codebook.name)
         sheet.append(list(CODE_FIELDS))
         for row in _table_rows(codebook):
             sheet.append(row)
