@@ -301,6 +301,22 @@ def test_suggest_command(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "codeboek" in result.output
 
 
+def test_training_lines_with_several_codes_teach_each_code(tfidf: CachedEmbedder) -> None:
+    from reportanalysis.labels.workflow import suggest_rows
+
+    train = [
+        {"text": SMALL_TEXTS[0], "thema": ["geld", "regels"]},
+        {"text": SMALL_TEXTS[1], "thema": "regels"},
+        {"text": SMALL_TEXTS[2], "thema": ["contact", None]},
+        {"text": SMALL_TEXTS[3], "thema": float("nan")},  # pandas' empty cell: no label
+    ]
+    rows = [{"text": t} for t in SMALL_TEXTS]
+    out = suggest_rows(rows, "thema", train=train, embedder=tfidf, self_training=0)
+    # Without a codebook the codes are the training values, each list item a code of its own.
+    assert {r["thema"] for r in out} <= {"geld", "regels", "contact"}
+    assert not any("[" in r["thema"] or r["thema"] == "nan" for r in out)
+
+
 # --------------------------------------------------------------------------- evaluation script
 
 

@@ -225,6 +225,20 @@ def next_to_label(
     return [ids[i] for i in fitted.next_to_label(n, exclude=exclude)]
 
 
+def _codes(value: Any) -> list[str]:
+    """The codes a training line gives: one code, a list of them, or none (None, '', NaN).
+
+    >>> _codes("geld"), _codes(["geld", "regels", ""]), _codes(None), _codes(float("nan"))
+    (['geld'], ['geld', 'regels'], [], [])
+    """
+    if isinstance(value, list | tuple | set):
+        return [c for v in value for c in _codes(v)]
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    text = str(value).strip()
+    return [text] if text else []
+
+
 def suggest_rows(
     rows: Sequence[dict[str, Any]],
     field: str,
@@ -236,10 +250,10 @@ def suggest_rows(
 ) -> list[dict[str, Any]]:
     """Each row (holding ``text``) with ``field`` (a code) and ``field_score`` added.
 
-    ``train`` rows hold ``text`` and ``field``; they teach the suggester and, with the input,
-    form the corpus it learns from. Without a codebook the codes are the values of ``field``
-    in ``train``. A ``report`` field on every row lets the suggester remove what one report's
-    anecdotes share.
+    ``train`` rows hold ``text`` and ``field`` (a code, or a list of codes); they teach the
+    suggester and, with the input, form the corpus it learns from. Without a codebook the
+    codes are the values of ``field`` in ``train``. A ``report`` field on every row lets the
+    suggester remove what one report's anecdotes share.
 
     >>> from reportanalysis.model import Codebook
     >>> from reportanalysis.embed import TfidfEmbedder
@@ -250,7 +264,7 @@ def suggest_rows(
     """
     train = list(train or [])
     if codebook is None:
-        names = sorted({str(r[field]) for r in train if r.get(field) not in (None, "")})
+        names = sorted({code for r in train for code in _codes(r.get(field))})
         if len(names) < 2:
             raise ConfigError(
                 f"no codebook given and the training lines hold fewer than two values of "
@@ -259,7 +273,7 @@ def suggest_rows(
         codebook = Codebook.from_mapping({n: "" for n in names}, name=field)
     texts = [str(r["text"]) for r in rows]
     position = {t: i for i, t in enumerate(texts)}
-    labels: dict[int, str] = {}
+    labels: dict[int, list[str]] = {}
     corpus_rows = list(rows)
     for r in train:
         text = str(r["text"])
@@ -267,9 +281,10 @@ def suggest_rows(
             position[text] = len(texts)
             texts.append(text)
             corpus_rows.append(r)
-        value = r.get(field)
-        if value not in (None, ""):
-            labels[position[text]] = str(value)
+        for code in _codes(r.get(field)):
+            given = labels.setdefault(position[text], [])
+            if code not in given:
+                given.append(code)
     groups = None
     if all(r.get("report") for r in corpus_rows):
         groups = [str(r["report"]) for r in corpus_rows]
