@@ -99,6 +99,9 @@ def test_labels_teach_and_rejections_are_remembered(tfidf: CachedEmbedder) -> No
     s.update({0: "geld"}, rejected=[(5, "contact")])
     assert s.predict()[5] != "contact"
     assert s.predict_proba()[5, list(s.classes_).index("contact")] == 0.0
+    assert "contact" not in {x.code for x in s.suggest(top_k=3) if x.index == 5}
+    s.update({0: "geld"}, rejected=[(5, code) for code in SMALL.names])
+    assert [x for x in s.suggest(top_k=3) if x.index == 5] == []  # nothing left to suggest
     with pytest.raises(ConfigError, match="not a code of the codebook"):
         s.update({0: "onbekend"})
 
@@ -258,6 +261,13 @@ def test_widget_writes_labels_to_the_project(project: Project, use: CachedEmbedd
     assert any(a == second and s == "suggested-accepted" for a, _, s in got)
     assert any(c == THEMES.names[0] and s == "manual" for _, c, s in got)
     assert [a for a, *_ in w.log][:4] == ["label", "reject", "accept", "skip"]
+    # Rejecting every code leaves no suggestion, and a further reject writes nothing.
+    for _ in THEMES.names:
+        w.reject_button.click()
+    assert w.current_suggestion() is None and "alle codes af" in w.suggestion.value
+    rows = len(project.labels_frame(coder="fleur"))
+    w.reject_button.click()
+    assert len(project.labels_frame(coder="fleur")) == rows
 
 
 def test_widget_without_suggester(project: Project) -> None:

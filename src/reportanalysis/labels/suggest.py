@@ -461,7 +461,10 @@ class LabelSuggester(Saveable):
         *,
         groups: Sequence[str] | None = None,
     ) -> list[Suggestion]:
-        """The ``top_k`` codes per text (None: the fitted corpus), flat, text by text."""
+        """The ``top_k`` codes per text (None: the fitted corpus), flat, text by text.
+
+        A code the coder rejected for a text (probability 0) is never suggested for it, so a
+        text may get fewer than ``top_k`` suggestions, or none."""
         self._check_fitted()
         P = self.predict_proba(texts, groups=groups)
         if texts is None or list(texts) == self.texts_:
@@ -473,7 +476,8 @@ class LabelSuggester(Saveable):
             emb = self._centered(self.embedder_.embed(prepared), groups)
         out = []
         for i, row in enumerate(P):
-            for rank, j in enumerate(np.argsort(-row, kind="stable")[:top_k], start=1):
+            ranked = [j for j in np.argsort(-row, kind="stable")[:top_k] if row[j] > 0]
+            for rank, j in enumerate(ranked, start=1):
                 own = i if texts is None or list(texts) == self.texts_ else None
                 reason = self._reason(int(j), terms[i], emb[i], skip=own)
                 out.append(Suggestion(i, str(self.classes_[j]), float(row[j]), reason, rank))

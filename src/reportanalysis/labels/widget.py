@@ -123,12 +123,15 @@ class LabelingWidget:
         return None
 
     def current_suggestion(self) -> tuple[str, float, str] | None:
-        """(code, confidence, reason) for the anecdote on screen, if there is a suggester."""
+        """(code, confidence, reason) for the anecdote on screen, if there is a suggester and
+        a code left that the coder has not rejected."""
         if self.suggester is None or self.current not in self._corpus_ids:
             return None
         i = self._corpus_ids.index(self.current)
         proba = self.suggester.proba_[i]
         j = int(proba.argmax())
+        if proba[j] <= 0:  # every code rejected
+            return None
         code = str(self.suggester.classes_[j])
         return code, float(proba[j]), str(self.suggester.explain(i, code))
 
@@ -162,11 +165,14 @@ class LabelingWidget:
             f"{html.escape(a.text)}</span>{html.escape(after)}…</div>"
         )
         sug = self.current_suggestion()
-        self.suggestion.value = (
-            f"Suggestie: <b>{html.escape(sug[0])}</b> ({sug[1]:.0%}) — {html.escape(sug[2])}"
-            if sug
-            else ""
-        )
+        if sug:
+            self.suggestion.value = (
+                f"Suggestie: <b>{html.escape(sug[0])}</b> ({sug[1]:.0%}) — {html.escape(sug[2])}"
+            )
+        elif self.suggester is not None and anecdote_id in self._corpus_ids:
+            self.suggestion.value = "Geen suggestie meer: u wees alle codes af."
+        else:
+            self.suggestion.value = ""
 
     # ------------------------------------------------------------------ actions
 
