@@ -309,6 +309,89 @@ def test_label_many_is_one_transaction(project: Project) -> None:
     assert len(project.label_history()) == 4
 
 
+def test_label_many_reads_empty_cells_as_a_spreadsheet_holds_them(project: Project) -> None:
+    from reportanalysis.labels import code_report_matrix, cooccurrence
+
+    ids = [a.id for a in project.anecdotes("anker_1")[:5]]
+    nan = float("nan")
+    gaps = pd.DataFrame(
+        {"anecdote_id": ids, "code": ["P1", nan, "P2", None, "  "],
+         "coder": ["fleur", "fleur", nan, "rachid", "rachid"]}
+    )  # fmt: skip
+    with pytest.raises(ProjectError, match=r"rows 1, 3, 4 have no code.*row 2 has no coder"):
+        project.label_many(gaps)
+    assert project.label_history().empty  # nothing written
+    # an empty coder takes coder=; empty source and active cells take the defaults
+    frame = pd.DataFrame(
+        {"anecdote_id": ids, "code": ["P1", "P2", "P2", "P3", "P5"],
+         "coder": ["fleur", nan, "rachid", None, ""],
+         "source": ["imported", nan, None, "manual", ""],
+         "active": ["True", "False", nan, "nee", "ja"]}
+    )  # fmt: skip
+    assert project.label_many(frame, coder="team") == 5
+    history = project.label_history()
+    assert history["coder"].tolist() == ["fleur", "team", "rachid", "team", "team"]
+    assert history["source"].tolist() == ["imported", "manual", "manual", "manual", "manual"]
+    assert history["active"].tolist() == [True, False, True, False, True]
+    assert history["event"].tolist() == ["label", "unlabel", "label", "unlabel", "label"]
+    current = project.labels_frame()
+    assert sorted(current["code"]) == ["P1", "P2", "P5"]
+    for table in (code_report_matrix(current), cooccurrence(current)):
+        assert "nan" not in table.index and "nan" not in set(current["coder"])
+    # without coder= a row without a coder is refused, naming it by the frame's index
+    later = pd.DataFrame({"anecdote_id": ids[:2], "code": ["P4", "P4"],
+                          "coder": ["fleur", nan]}, index=[10, 11])  # fmt: skip
+    with pytest.raises(ProjectError, match="row 11 has no coder"):
+        project.label_many(later)
+    with pytest.raises(ProjectError, match=r"row 0 .*active 'misschien'"):
+        project.label_many(pd.DataFrame({"anecdote_id": ids[:1], "code": "P4", "coder": "x",
+                                         "active": ["misschien"]}))  # fmt: skip
+    assert len(project.label_history()) == 5
+    # no coder column at all is fine when coder= says who coded; a gap in a column of
+    # numbered codes does not turn code 3 into "3.0"
+    assert project.label_many(pd.DataFrame({"anecdote_id": ids[:2], "code": [3, nan]}).iloc[:1],
+                              coder="team") == 1  # fmt: skip
+    assert {lb.code for lb in project.labels(coder="team")} == {"3", "P5"}
+
+
+def test_a_code_missing_from_the_codebook_warns_and_is_stored(project: Project) -> None:
+    import warnings
+
+    a, b, c = project.anecdotes("groen_1")[:3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no codebook yet: any code is fine
+        project.label(a, "geld en subsidy", coder="fleur")
+    project.save_codebook(
+        Codebook.from_mapping(
+            {
+                "geld en subsidie": "Fondsen, subsidies en betalingen",
+                "regels": "Vergunningen",
+                "vertrouwen": "Wederzijds vertrouwen",
+            },
+            name="thema's",
+        )  # fmt: skip
+    )
+    with pytest.warns(UserWarning, match=r"'geld en subsidy' \(did you mean 'geld en subsidie'"):
+        label = project.label(b, "geld en subsidy", coder="fleur")
+    assert label.code == "geld en subsidy"  # stored all the same: an in vivo code is allowed
+    assert ("geld en subsidy", "fleur") in {(lb.code, lb.coder) for lb in project.labels()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        project.label(b, "regels", coder="fleur")
+        project.unlabel(b, "geld en subsidy", coder="fleur")
+    frame = pd.DataFrame(
+        {"anecdote_id": [a.id, b.id, c.id, c.id], "code": ["regel", "vertrouwen", "regel", "buurt"],
+         "coder": "rachid"}
+    )  # fmt: skip
+    with pytest.warns(UserWarning) as caught:
+        assert project.label_many(frame) == 4
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "'buurt'" in message and "'regel' (did you mean 'regels'" in message
+    assert "vertrouwen" not in message
+    assert caught[0].filename == __file__  # points at the caller's line
+
+
 def test_labels_follow_their_text_through_edits_and_resplits(
     project: Project, anker: Report
 ) -> None:

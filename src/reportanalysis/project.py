@@ -218,6 +218,69 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
+def _is_empty(value: Any) -> bool:
+    """An empty spreadsheet cell: None, NaN/NaT/NA from pandas, or blank text."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    import pandas as pd  # loaded already: the cell came from a DataFrame
+
+    try:
+        return bool(pd.isna(value))  # NaN, NaT, pd.NA
+    except (TypeError, ValueError):  # a list or array in a cell
+        return False
+
+
+def _cell_text(value: Any) -> str | None:
+    """A cell as text, None when empty; whole floats lose their ".0" (a code column of numbers
+    with a gap is read by pandas as floats)."""
+    if _is_empty(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cell_number(value: Any, where: str) -> float | None:
+    """A confidence cell as a float (a Dutch decimal comma is accepted), None when empty."""
+    if _is_empty(value):
+        return None
+    try:
+        return float(value.replace(",", ".") if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise ProjectError(f"{where} {value!r} is not a number between 0 and 1") from None
+
+
+_TRUE_TEXT = frozenset({"true", "1", "1.0", "ja", "j", "yes", "y", "waar", "aan", "on"})
+_FALSE_TEXT = frozenset({"false", "0", "0.0", "nee", "n", "no", "onwaar", "uit", "off"})
+
+
+def _cell_flag(value: Any, where: str) -> bool:
+    """An ``active`` cell as a flag: empty is True (the default); "False", "0", "nee" False.
+
+    >>> [_cell_flag(v, "") for v in (None, float("nan"), "False", "nee", "Ja", 0, 1.0)]
+    [True, True, False, False, True, False, True]
+    """
+    if _is_empty(value):
+        return True
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE_TEXT:
+            return True
+        if text in _FALSE_TEXT:
+            return False
+        raise ProjectError(f"{where} {value!r} is not true or false (use True/False or ja/nee)")
+    return bool(value)
+
+
+def _rows(index: Sequence[Any], limit: int = 10) -> str:
+    """'row 3 has' / 'rows 3, 7 have', listing at most ``limit`` of them."""
+    shown = ", ".join(str(i) for i in index[:limit])
+    more = f" and {len(index) - limit} more" if len(index) > limit else ""
+    return f"row {shown} has" if len(index) == 1 else f"rows {shown}{more} have"
+
+
 class Project:
     """One analysis in one SQLite file. Make one with :meth:`create`, reopen with :meth:`open`.
 
@@ -846,6 +909,40 @@ class Project:
             )
         return label
 
+    def _known_codes(self) -> set[str] | None:
+        """The code names of every stored codebook; None when the project has no codebook."""
+        bodies = [json.loads(r[0]) for r in self._con.execute("SELECT body FROM codebooks")]
+        if not bodies:
+            return None
+        return {str(c["name"]) for body in bodies for c in body["codes"]}
+
+    def _warn_unknown_codes(self, codes: Sequence[str]) -> None:
+        """Warn (once, listing them all) about ``codes`` no stored codebook holds: a typo is
+        caught at once, while a new code made up during coding (an in vivo code) is still
+        stored."""
+        known = self._known_codes()
+        if known is None:
+            return
+        unknown = sorted({c for c in codes if c not in known})
+        if not unknown:
+            return
+        import difflib
+        import warnings
+
+        parts = []
+        for code in unknown:
+            close = difflib.get_close_matches(code, sorted(known), n=3, cutoff=0.6)
+            hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+            parts.append(f"{code!r}{hint}")
+        what = "code" if len(unknown) == 1 else "codes"
+        warnings.warn(
+            f"{what} {', '.join(parts)} not in any codebook of {self.path}; stored anyway. "
+            "Fix a typo with unlabel and label again, or add a new code to the codebook "
+            "with save_codebook",
+            UserWarning,
+            stacklevel=3,
+        )
+
     def label(
         self,
         anecdote: str | Anecdote,
@@ -858,11 +955,15 @@ class Project:
         """Put ``code`` on an anecdote for ``coder``; committed to disk before it returns.
 
         Every call appends a row to the history: labelling again records the new source and
-        confidence, nothing is overwritten.
+        confidence, nothing is overwritten. When the project has a codebook and none of its
+        codebooks holds ``code``, a :class:`UserWarning` names the code and the closest
+        existing ones; the label is stored all the same (codes may be added while coding).
         """
-        return self._put_label(
+        label = self._put_label(
             anecdote, code, coder=coder, source=source, confidence=confidence, active=True
         )
+        self._warn_unknown_codes([label.code])
+        return label
 
     def unlabel(self, anecdote: str | Anecdote, code: str, *, coder: str) -> Label:
         """Take ``code`` off an anecdote for ``coder`` (appends an inactive row)."""
@@ -870,34 +971,53 @@ class Project:
             anecdote, code, coder=coder, source="manual", confidence=None, active=False
         )
 
-    def label_many(self, frame: pd.DataFrame) -> int:
+    def label_many(
+        self, frame: pd.DataFrame, *, coder: str | None = None, source: str = "manual"
+    ) -> int:
         """Store many labels in one transaction; returns how many rows were written.
 
-        Columns: anecdote_id, code, coder, and optionally source (default ``manual``),
-        confidence and active (default True). Nothing is written when one row is wrong.
+        Columns: anecdote_id, code, and optionally coder, source, confidence and active. Empty
+        cells (NaN from pandas, None, blank text) take the defaults: ``coder`` (the argument)
+        for coder, ``source`` for source, no confidence, active True. ``active`` also reads the
+        texts "False", "0" and "nee" (and "True", "1", "ja") as a spreadsheet holds them. A row
+        without a code, or without a coder when ``coder`` is not given, is an error naming the
+        rows (by the frame's index). Nothing is written when one row is wrong. Codes that no
+        stored codebook holds are stored with one :class:`UserWarning` listing them.
         """
-        missing = {"anecdote_id", "code", "coder"} - set(frame.columns)
+        required = {"anecdote_id", "code"} | ({"coder"} if coder is None else set())
+        missing = required - set(frame.columns)
         if missing:
             raise ProjectError(f"label_many needs the columns {sorted(missing)}")
+        if coder is not None and not str(coder).strip():
+            raise ProjectError("label_many: coder= is empty; give the name of who coded")
         spans = {
             row[0]: row[1:]
             for row in self._con.execute('SELECT id, report_id, start, "end" FROM anecdotes')
         }
         now = _now()
         rows = []
-        for n, rec in enumerate(frame.to_dict("records")):
-            anecdote_id = str(rec["anecdote_id"])
-            if anecdote_id not in spans:
+        no_code: list[Any] = []
+        no_coder: list[Any] = []
+        for n, rec in zip(frame.index, frame.to_dict("records"), strict=True):
+            anecdote_id = _cell_text(rec["anecdote_id"])
+            if anecdote_id is None or anecdote_id not in spans:
                 raise UnknownItemError(f"row {n}: no anecdote {anecdote_id!r} in {self.path}")
-            source = rec.get("source") or "manual"
-            confidence = rec.get("confidence")
-            if confidence is not None and confidence != confidence:  # NaN from pandas
-                confidence = None
-            active = bool(rec.get("active", True))
+            code = _cell_text(rec["code"])
+            who = _cell_text(rec.get("coder")) or coder
+            if code is None:
+                no_code.append(n)
+            if who is None:
+                no_coder.append(n)
+            if code is None or who is None:
+                continue
+            where = f"row {n} ({anecdote_id})"
+            what = _cell_text(rec.get("source")) or source
+            confidence = _cell_number(rec.get("confidence"), f"{where}: confidence")
+            active = _cell_flag(rec.get("active"), f"{where}: active")
             try:
-                self._check_label(rec["code"], rec["coder"], source, confidence)
+                self._check_label(code, who, what, confidence)
             except ProjectError as exc:
-                raise ProjectError(f"row {n} ({anecdote_id}): {exc}") from exc
+                raise ProjectError(f"{where}: {exc}") from exc
             report_id, start, end = spans[anecdote_id]
             rows.append(
                 (
@@ -905,17 +1025,27 @@ class Project:
                     report_id,
                     start,
                     end,
-                    str(rec["code"]),
-                    str(rec["coder"]),
-                    source,
-                    None if confidence is None else float(confidence),
+                    code,
+                    who,
+                    what,
+                    confidence,
                     int(active),
                     "label" if active else "unlabel",
                     now,
                 )
             )
+        problems = []
+        if no_code:
+            problems.append(f"{_rows(no_code)} no code: fill in a code or drop the row(s)")
+        if no_coder:
+            problems.append(
+                f"{_rows(no_coder)} no coder: fill in who coded, or pass coder= to label_many"
+            )
+        if problems:
+            raise ProjectError(f"label_many wrote nothing: {'; '.join(problems)}")
         with self._write() as con:
             self._insert_labels(con, rows)
+        self._warn_unknown_codes([r[4] for r in rows if r[8]])
         return len(rows)
 
     _LABEL_SELECT = (
