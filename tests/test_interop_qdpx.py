@@ -116,7 +116,8 @@ def project(tmp_path: Path) -> Project:
     p.label(
         an["De subsidiea"], "Regels", coder="ahmed", source="suggested-accepted", confidence=0.7
     )
-    p.label(an["Sanne van de"], "P5", coder="fleur")  # a code outside the codebook
+    with pytest.warns(UserWarning, match="'P5' not in any codebook"):
+        p.label(an["Sanne van de"], "P5", coder="fleur")  # a code outside the codebook
     p.label(an["De vergunnin"], "Regels", coder="ahmed")
     p.label(an["- Afspraak: "], "Regels", coder="fleur", source="suggested")  # no coding
     yield p

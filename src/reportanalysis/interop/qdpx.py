@@ -678,10 +678,11 @@ def import_qdpx(
                     continue
                 who = coder(coding_user, sel.user, src.user, project_user)
                 spans.append(Span(rid, start, end, code=code, coder=who, what=what))
-    place_spans(project, spans, summary)
+    # The codebook first, so the labels placed next are codes the project knows.
     if tree.codes:
         merge_codebook(project, tree.codebook((root.get("name") or path.stem).strip()), summary)
         summary.codes = len(tree.codes)
+    place_spans(project, spans, summary)
     code_sets = {
         name: [tree.by_guid[g] for g in codes if g in tree.by_guid]
         for name, codes, _ in sets
