@@ -273,6 +273,26 @@ def test_widget_writes_labels_to_the_project(project: Project, use: CachedEmbedd
     assert len(project.labels_frame(coder="fleur")) == rows
 
 
+def test_widget_puts_several_codes_on_one_anecdote_and_takes_them_off(project: Project) -> None:
+    w = LabelingWidget(project, THEMES, coder="noor")
+    first = w.current
+    w.shortcut.value = "m"  # more codes: stay on the anecdote
+    w.shortcut.value = "1"
+    w.buttons[THEMES.names[2]].click()
+    assert w.current == first
+    assert w.buttons[THEMES.names[0]].icon == "check" and w.buttons[THEMES.names[1]].icon == ""
+    assert set(project.labels_frame(coder="noor")["code"]) == {THEMES.names[0], THEMES.names[2]}
+    w.buttons[THEMES.names[0]].click()  # a code it has: taken off, kept in the history
+    assert w.current == first and w.buttons[THEMES.names[0]].icon == ""
+    assert set(project.labels_frame(coder="noor")["code"]) == {THEMES.names[2]}
+    history = project.label_history()
+    assert list(history[history["coder"] == "noor"]["event"]) == ["label", "label", "unlabel"]
+    w.toggle_multi()
+    w.buttons[THEMES.names[1]].click()  # one code, then on to the next anecdote
+    assert w.current != first
+    assert [a for a, *_ in w.log] == ["label", "label", "unlabel", "label"]
+
+
 def test_widget_without_suggester(project: Project) -> None:
     w = LabelingWidget(project, THEMES, coder="fleur")
     assert w.suggestion.value == "" and w.current_suggestion() is None

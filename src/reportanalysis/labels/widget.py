@@ -1,10 +1,13 @@
 """A labelling widget for Jupyter: one anecdote at a time, code buttons, the suggestion and why.
 
-Every click writes straight to the :class:`~reportanalysis.project.Project`. Keyboard use: the
-shortcut box takes ``1``–``9`` (the numbered code buttons), ``a`` (accept the suggestion),
-``r`` (reject it), ``n``/``p`` (next/previous), ``s`` (skip); ipywidgets has no accesskeys, so
-focus the box (one Tab from the buttons) and type. The same actions are methods, so the widget
-can be driven from code and tested headless::
+Every click writes straight to the :class:`~reportanalysis.project.Project`. A code button
+puts its code on the anecdote and moves on; with "meer codes" ticked it stays, so an anecdote
+can get several codes. A button whose code the anecdote already has shows a tick, and clicking
+it takes the code off again (kept in the history). Keyboard use: the shortcut box takes
+``1``–``9`` (the numbered code buttons), ``a`` (accept the suggestion), ``r`` (reject it),
+``n``/``p`` (next/previous), ``s`` (skip), ``m`` (more codes on/off); ipywidgets has no
+accesskeys, so focus the box (one Tab from the buttons) and type. The same actions are
+methods, so the widget can be driven from code and tested headless::
 
     w = LabelingWidget(project, codebook, coder="fleur", suggester=LabelSuggester(codebook))
     w  # shows it in a notebook
@@ -94,7 +97,10 @@ class LabelingWidget:
         self.previous_button.on_click(lambda _b: self.previous())
         self.next_button.on_click(lambda _b: self.next())
         self.skip_button.on_click(lambda _b: self.skip())
-        self.shortcut = W.Text(placeholder="sneltoets: 1-9, a, r, n, p, s", continuous_update=True)
+        self.multi = W.Checkbox(value=False, description="m · meer codes", indent=False)
+        self.shortcut = W.Text(
+            placeholder="sneltoets: 1-9, a, r, n, p, s, m", continuous_update=True
+        )
         self.shortcut.observe(self._on_key, names="value")
         self.widget = W.VBox(
             [
@@ -103,7 +109,15 @@ class LabelingWidget:
                 self.suggestion,
                 W.HBox([self.accept_button, self.reject_button]),
                 W.HBox(list(self.buttons.values()), layout=W.Layout(flex_flow="row wrap")),
-                W.HBox([self.previous_button, self.next_button, self.skip_button, self.shortcut]),
+                W.HBox(
+                    [
+                        self.previous_button,
+                        self.next_button,
+                        self.skip_button,
+                        self.multi,
+                        self.shortcut,
+                    ]
+                ),
             ]
         )
         self.show(0)
@@ -148,12 +162,9 @@ class LabelingWidget:
         report = self.project.report(a.report_id)
         before = report.text[max(0, a.start - _CONTEXT) : a.start]
         after = report.text[a.end : a.end + _CONTEXT]
-        mine = [
-            lb.code
-            for lb in self.project.labels(coder=self.coder)
-            if lb.anecdote_id == anecdote_id
-            and lb.source not in ("suggested", "suggested-rejected")
-        ]
+        mine = self._codes_on(anecdote_id)
+        for code, button in self.buttons.items():
+            button.icon = "check" if code in mine else ""
         done = f" — al gelabeld: {html.escape(', '.join(mine))}" if mine else ""
         self.header.value = (
             f"<b>{self.position + 1}/{len(self.anecdote_ids)}</b> · "
@@ -176,14 +187,30 @@ class LabelingWidget:
 
     # ------------------------------------------------------------------ actions
 
+    def _codes_on(self, anecdote_id: str) -> list[str]:
+        """The codes this coder has put on the anecdote (suggestions not accepted left out)."""
+        return [
+            lb.code
+            for lb in self.project.labels(coder=self.coder)
+            if lb.anecdote_id == anecdote_id
+            and lb.source not in ("suggested", "suggested-rejected")
+        ]
+
     def label_current(self, code: str) -> None:
-        """Put ``code`` on the anecdote on screen (source ``manual``) and move on."""
+        """Put ``code`` on the anecdote on screen (source ``manual``) and move on, or stay
+        when "meer codes" is ticked. A code the anecdote already has is taken off again."""
         if self.current is None:
+            return
+        if code in self._codes_on(self.current):
+            self.project.unlabel(self.current, code, coder=self.coder)
+            self.log.append(("unlabel", self.current, code))
+            self._learned(force=True)
+            self.show(self.position)
             return
         self.project.label(self.current, code, coder=self.coder, source="manual")
         self.log.append(("label", self.current, code))
         self._learned()
-        self.show(self.position + 1)
+        self.show(self.position if self.multi.value else self.position + 1)
 
     def accept_suggestion(self) -> None:
         """Accept the suggestion on screen (source ``suggested-accepted``) and move on."""
@@ -210,6 +237,10 @@ class LabelingWidget:
 
     def previous(self) -> None:
         self.show(self.position - 1)
+
+    def toggle_multi(self) -> None:
+        """Switch "meer codes" (stay on the anecdote after a code) on or off."""
+        self.multi.value = not self.multi.value
 
     def skip(self) -> None:
         """Leave the anecdote on screen unlabelled and move on."""
@@ -239,6 +270,7 @@ class LabelingWidget:
                 "n": self.next,
                 "p": self.previous,
                 "s": self.skip,
+                "m": self.toggle_multi,
             }.get(key)
             if action is not None:
                 action()
