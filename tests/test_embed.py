@@ -150,3 +150,30 @@ def test_word_cached_tokenizer_gives_the_tokenizers_own_ids() -> None:
     assert cached.encode("Zij is tevreden.", out_type=str) == plain.encode(
         "Zij is tevreden.", out_type=str
     )
+
+
+def test_commands_take_an_embedder_and_a_model(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    dev = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    lines = (dev / "gold.jsonl").read_text(encoding="utf-8").splitlines()[:24]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    themes = ["themes", "--input", str(src), "--n-themes", "3", "-o", str(out)]
+    result = CliRunner().invoke(app, [*themes, "--embedder", "tfidf"])
+    assert result.exit_code == 0, result.output
+    assert {json.loads(line)["theme"] for line in out.read_text("utf-8").splitlines()} == {0, 1, 2}
+    codebook = ["--codebook", str(dev / "themes.json")]
+    suggest = ["suggest", "--input", str(src), "--field", "t", *codebook, "-o", str(out)]
+    result = CliRunner().invoke(app, [*suggest, "--embedder", "tfidf"])
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text("utf-8").splitlines()) == 24
+    result = CliRunner().invoke(app, [*suggest, "--model", "/ergens/model"])
+    assert result.exit_code == 2 and "--embedder sentence-transformers" in result.output
+    missing = ["--embedder", "sentence-transformers", "--model", str(tmp_path / "geen")]
+    result = CliRunner().invoke(app, [*themes, *missing])
+    assert result.exit_code == 2 and "not available offline" in result.output

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import ReportAnalysisError
+from .errors import ConfigError, ReportAnalysisError
 
 app = typer.Typer(
     name="reportanalysis",
@@ -387,6 +387,34 @@ TrainOption = Annotated[
     Path | None,
     typer.Option("--train", help="Gelabelde anekdotes als JSON-regels om van te leren."),
 ]
+EmbedderOption = Annotated[
+    str,
+    typer.Option(
+        "--embedder",
+        help="use (standaard, meertalig, offline), tfidf (geen model) of "
+        "sentence-transformers (met --model).",
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Bij --embedder sentence-transformers: map van een opgeslagen model of naam van "
+        "een geïnstalleerd modelpakket (er wordt niets gedownload).",
+    ),
+]
+
+
+def _embedder(kind: str, model: str | None) -> Any:
+    """The embedder ``--embedder``/``--model`` ask for; None for ``use``, each step's default
+    (which also caches the vectors)."""
+    from .embed import make_embedder
+
+    if model is not None and kind.lower() not in ("sentence-transformers", "st", "sbert"):
+        raise ConfigError("--model hoort bij --embedder sentence-transformers")
+    if kind.lower() == "use":
+        return None
+    return make_embedder(kind, **({"model": model} if model is not None else {}))
 
 
 @app.command("practices")
@@ -448,6 +476,8 @@ def themes_command(
     mode: Annotated[
         str, typer.Option("--mode", help="auto, direct, small (BERTopic + KMeans) of large.")
     ] = "auto",
+    embedder: EmbedderOption = "use",
+    model: ModelOption = None,
     fmt: FormatOption = OutputFormat.jsonl,
     output: OutOption = None,
 ) -> None:
@@ -462,11 +492,19 @@ def themes_command(
             from .labels import load_codebook
 
             book = load_codebook(codebook)
-        out, model = themes(rows, codebook=book, seed=seed, n_themes=n_themes, mode=mode)
+        out, fitted = themes(
+            rows,
+            codebook=book,
+            seed=seed,
+            n_themes=n_themes,
+            mode=mode,
+            embedder=_embedder(embedder, model),
+        )
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
     typer.echo(
-        f"{len(model.themes_)} thema's voor {len(rows)} anekdotes (route: {model.path_})", err=True
+        f"{len(fitted.themes_)} thema's voor {len(rows)} anekdotes (route: {fitted.path_})",
+        err=True,
     )
     write_rows(out, fmt, output, columns=["text", "theme", "theme_label"])
 
@@ -483,6 +521,8 @@ def suggest_command(
         typer.Option("--codebook", help="Codeboek: .toml, .json ({naam: definitie}), .csv, .xlsx."),
     ] = None,
     train: TrainOption = None,
+    embedder: EmbedderOption = "use",
+    model: ModelOption = None,
     fmt: FormatOption = OutputFormat.jsonl,
     output: OutOption = None,
 ) -> None:
@@ -495,7 +535,7 @@ def suggest_command(
         raise fail("geef een codeboek (--codebook) of gelabelde voorbeelden (--train)")
     try:
         book = load_codebook(codebook) if codebook is not None else None
-        out = suggest_rows(rows, field, book, train=train_rows)
+        out = suggest_rows(rows, field, book, train=train_rows, embedder=_embedder(embedder, model))
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
     write_rows(out, fmt, output, columns=["text", field, f"{field}_score"])
