@@ -471,7 +471,12 @@ def themes_command(
         int, typer.Option("--seed", help="Zaadwaarde: gelijk zaad, gelijke thema's.")
     ] = 0,
     n_themes: Annotated[
-        int | None, typer.Option("--n-themes", help="Vast aantal thema's (standaard: automatisch).")
+        int | None,
+        typer.Option(
+            "--n-themes",
+            help="Vast aantal thema's (standaard: automatisch). Met --codebook: hoogstens "
+            "zoveel thema's, codes meegeteld; elke code blijft een thema.",
+        ),
     ] = None,
     mode: Annotated[
         str, typer.Option("--mode", help="auto, direct, small (BERTopic + KMeans) of large.")

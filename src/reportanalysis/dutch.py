@@ -18,13 +18,16 @@ from typing import Any
 
 __all__ = [
     "REPORT_BOILERPLATE",
+    "EXTRA_STOP_WORDS",
     "Lemmatizer",
     "cached_batch",
     "import_spacy",
     "lookups_file",
     "make_nlp",
+    "number_words",
     "parse",
     "parse_chunks",
+    "pronominal_adverbs",
     "stop_words",
 ]
 
@@ -214,12 +217,85 @@ def parse_chunks(
         yield from parse(batch, nlp, batch_size)
 
 
-def stop_words(*, boilerplate: bool = False) -> frozenset[str]:
-    """spaCy's Dutch stop words, optionally with :data:`REPORT_BOILERPLATE`."""
+#: The first parts of Dutch pronominal adverbs (``daarover``, ``waarop``, ``ermee``).
+PRONOMINAL_HEADS: tuple[str, ...] = ("er", "daar", "hier", "waar")
+#: Their second parts: prepositions in the form they take there (met → mee, tot → toe).
+PRONOMINAL_TAILS: tuple[str, ...] = (
+    "aan", "achter", "achteraan", "af", "bij", "binnen", "boven", "buiten", "door",
+    "doorheen", "heen", "in", "langs", "mee", "na", "naar", "naartoe", "naast", "om",
+    "omheen", "onder", "op", "over", "overheen", "rond", "tegen", "tegenover", "toe",
+    "tussen", "tussendoor", "uit", "van", "vandaan", "voor", "zonder",
+)  # fmt: skip
+
+
+def pronominal_adverbs() -> frozenset[str]:
+    """Every er/daar/hier/waar + preposition: words of pointing, never of a theme.
+
+    >>> words = pronominal_adverbs()
+    >>> {"daarover", "waarop", "hierbij", "ermee", "waardoor"} <= words, "daar" in words
+    (True, False)
+    """
+    return frozenset(h + t for h in PRONOMINAL_HEADS for t in PRONOMINAL_TAILS)
+
+
+_UNITS = ("een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen")
+_TEENS = ("tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien",
+          "achttien", "negentien")  # fmt: skip
+_TENS = ("twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig")
+_BIG = ("honderd", "duizend", "miljoen", "miljard")
+
+
+def _ordinal(number: str) -> str:
+    """``twee`` → ``tweede``, ``acht`` → ``achtste``, ``twintig`` → ``twintigste``."""
+    if number == "een":
+        return "eerste"
+    if number == "drie":
+        return "derde"
+    if number.endswith(("acht", "ig")) or number in _BIG:
+        return number + "ste"
+    return number + "de"
+
+
+def number_words() -> frozenset[str]:
+    """Dutch cardinals up to a thousand's words (``twee``, ``vijftien``, ``eenentwintig``,
+    ``honderd``), their ordinals (``tweede``, ``achtste``) and counts (``tiental``,
+    ``honderden``): quantities say how much, not what about.
+
+    >>> words = number_words()
+    >>> {"één", "twee", "vijf", "acht", "twintig", "tweeëntwintig", "honderd", "derde"} <= words
+    True
+    """
+    cardinals = [*_UNITS, *_TEENS, *_TENS, *_BIG]
+    for ten in _TENS:  # 21..99: unit + "en" (+ diaeresis after a vowel) + ten
+        cardinals += [u + ("ën" if u.endswith("e") else "en") + ten for u in _UNITS]
+    words = set(cardinals) | {_ordinal(c) for c in cardinals}
+    words |= {c + "tal" for c in (*_UNITS[1:], *_TEENS[:3])}  # tweetal, tiental
+    words |= {"één", "eentje", "ééntje", "tientallen", "honderden", "duizenden", "miljoenen"}
+    words |= {"half", "halve", "helft"}
+    return frozenset(words)
+
+
+#: Function words spaCy's Dutch list lacks.
+EXTRA_STOP_WORDS: frozenset[str] = frozenset(
+    ["per", "mee", "heen", "zodat", "via", "elkaar", "zo'n", "zo’n"]
+)
+
+
+def stop_words(*, boilerplate: bool = False, extended: bool = True) -> frozenset[str]:
+    """Dutch stop words: spaCy's, and with ``extended`` the pronominal adverbs
+    (:func:`pronominal_adverbs`), number words (:func:`number_words`) and
+    :data:`EXTRA_STOP_WORDS`; optionally with :data:`REPORT_BOILERPLATE`.
+
+    >>> words = stop_words()
+    >>> {"daarover", "twee", "per", "de"} <= words, "subsidie" in words
+    (True, False)
+    """
     import_spacy()
     from spacy.lang.nl.stop_words import STOP_WORDS
 
     words = frozenset(w.lower() for w in STOP_WORDS)
+    if extended:
+        words |= pronominal_adverbs() | number_words() | EXTRA_STOP_WORDS
     return words | REPORT_BOILERPLATE if boilerplate else words
 
 

@@ -48,7 +48,10 @@ __all__ = [
 class Embedder(Protocol):
     """What every embedding backend offers."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Identifies the model (and its settings): the key of cached vectors."""
+        ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised float32 row per text."""

@@ -285,6 +285,8 @@ ANECDOTE_COLUMNS: tuple[str, ...] = (
     "practice_score",
     "kind",
     "kind_score",
+    "initiative",  # optional: the report's metadata, for theme × initiative/visit views
+    "visit",
 )
 
 

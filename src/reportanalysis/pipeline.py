@@ -245,6 +245,13 @@ def _report_rows(reports: Sequence[Report]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _with_report_columns(frame: pd.DataFrame, reports_df: pd.DataFrame) -> pd.DataFrame:
+    """The anecdote table with its report's initiative and visit (theme × initiative views)."""
+    from .themes import with_report_columns
+
+    return with_report_columns(frame, reports_df, ("initiative", "visit"))
+
+
 def _anecdote_frame(anecdotes: Sequence[Anecdote], privacy: _Privacy) -> pd.DataFrame:
     """The anecdote table with the text (and section) as it may circulate."""
     import pandas as pd
@@ -393,6 +400,7 @@ def _run(
 
     reports_df = _report_rows(reports)
     initiative = dict(zip(reports_df["id"], reports_df["initiative"], strict=True))
+    frame = _with_report_columns(frame, reports_df)
     manual = _manual_labels(project)
 
     with timer.stage("themes") as tick:
@@ -747,7 +755,8 @@ def tables_from_project(project: Project, *, pseudonymised: bool = True) -> Anal
     last = runs[-1] if runs else {}
     config = Config.from_dict(last.get("config", {})) if last.get("config") else Config()
     pseudo = _pseudonymise(reports, config, None) if pseudonymised else _Privacy()
-    frame = _anecdote_frame(anecdotes, pseudo)
+    reports_df = _report_rows(reports)
+    frame = _with_report_columns(_anecdote_frame(anecdotes, pseudo), reports_df)
     ann = project.annotations_frame()
     for column, score in (
         ("practice", "practice_score"),
@@ -767,7 +776,7 @@ def tables_from_project(project: Project, *, pseudonymised: bool = True) -> Anal
     themes_df = _themes_frame(themes, frame)
     labels_df = project.labels_frame()
     return AnalysisTables(
-        reports=_report_rows(reports),
+        reports=reports_df,
         anecdotes=frame,
         themes=themes_df,
         practices=load_framework(config.framework).to_frame(),

@@ -19,15 +19,19 @@ Three paths, chosen by corpus size (``mode="auto"``) and reported in ``path_``:
 
 Against grouping by initiative: each group's mean embedding is subtracted (``center_groups``),
 names can be masked before embedding (``mask_entities``), and keywords leave out names and
-words that occur in one group only. Lexical features are added to the embeddings as a block
-of equal weight (``lexical_weight``): character 4–6-gram TF-IDF of the text with names masked
-(``lexical="chars"``, the default) or SVD-reduced lemma TF-IDF (``lexical="lemmas"``).
+words that occur in one initiative only (the visits of one initiative taken together), stop
+words, number words and forms of saying (``KEYWORD_NEUTRAL``). Unguided results that say
+little (most anecdotes outliers, one theme) raise a :class:`ThemeWarning`. Lexical features
+are added to the embeddings as a block of equal weight (``lexical_weight``): character
+4–6-gram TF-IDF of the text with names masked (``lexical="chars"``, the default) or
+SVD-reduced lemma TF-IDF (``lexical="lemmas"``).
 ``benchmarks/bench_themes.py`` prints the ARI with and without each.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -50,6 +54,7 @@ from ._cluster import (
     relabel_by_size,
 )
 from ._text import (
+    KEYWORD_NEUTRAL,
     THEME_NEUTRAL,
     char_docs,
     char_features,
@@ -60,11 +65,12 @@ from ._text import (
     mask_names,
     rare_terms,
     reduced_char_features,
+    report_initiatives,
     tfidf_features,
     topic_lemmas,
 )
 
-__all__ = ["MODES", "ThemeModel"]
+__all__ = ["MODES", "ThemeModel", "ThemeWarning"]
 
 
 @contextmanager
@@ -80,6 +86,16 @@ def _quiet(logger: str) -> Iterator[None]:
 
 
 MODES = ("auto", "direct", "small", "bertopic", "large")
+
+
+class ThemeWarning(RuntimeWarning):
+    """The themes say little (most anecdotes outliers, one theme, the fewest themes tried),
+    or a setting cannot be honoured; the message names a better setting.
+
+    Not a ``UserWarning``: importing BERTopic installs a filter that ignores those.
+    """
+
+
 LEXICAL = ("chars", "lemmas")
 NEW_THEME_PREFIX = "nieuw: "
 
@@ -92,11 +108,16 @@ class ThemeModel(Saveable):
     n_themes: a fixed number of themes, or None to choose it by silhouette over
         ``min_themes..min(max_themes, n / min_theme_size)`` — at least ``min_theme_size``
         anecdotes per theme on average, so an analyst gets readable themes, not pairs (the
-        HDBSCAN path finds its own number; ``n_themes`` then reduces it).
+        HDBSCAN path finds its own number; ``n_themes`` then reduces it). With a codebook
+        the codes are the themes and ``n_themes`` counts them: at most ``n_themes`` minus the
+        number of codes new themes are proposed (none when the codes fill it: the anecdotes
+        fitting no code then go to their nearest code, or stay outliers with
+        ``outliers="keep"``; fewer than the codes: a warning, every code is kept).
     codebook: guided mode — anecdotes go to the code whose description they resemble most
         (zero-shot, ``min_similarity``); those fitting no code form proposed new themes,
         labelled ``"nieuw: …"``. ``min_similarity`` is the cosine (both sides centred on the
-        corpus) an anecdote needs to its best code.
+        corpus) an anecdote needs to its best code. Codes no anecdote fits have no theme. In
+        a hierarchical codebook the codes without children are the themes.
     embedder: used when ``fit`` gets no embeddings and for codebook descriptions; default USE.
     seed: the one seed of every random step; equal seeds give identical assignments.
     lexical: the lexical block next to the embeddings. ``"chars"`` (default): character
@@ -314,16 +335,25 @@ class ThemeModel(Saveable):
         embeddings: np.ndarray | None = None,
         groups: Sequence[str] | None = None,
         ids: Sequence[str] | None = None,
+        initiatives: Sequence[str] | None = None,
     ) -> ThemeModel:
-        """Learn themes; ``groups`` (report or initiative per text) counter initiative clusters."""
+        """Learn themes; ``groups`` (report or initiative per text) counter initiative clusters.
+
+        Embeddings are centred per group. Keywords leave out the words of one *initiative*:
+        ``initiatives`` when given (report metadata), else guessed from ``groups``
+        (:func:`report_initiatives`: ``anker_1`` and ``anker_2`` are one initiative), so the
+        vocabulary of an initiative's two visits counts as one initiative's.
+        """
         self._check()
         texts = [str(t) for t in texts]
         n = len(texts)
         if n == 0:
             raise ConfigError("ThemeModel.fit: no anecdotes to group into themes")
         ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(n)]
-        if len(ids) != n or (groups is not None and len(groups) != n):
-            raise ConfigError("ThemeModel.fit: texts, ids and groups must have the same length")
+        if any(x is not None and len(x) != n for x in (ids, groups, initiatives)):
+            raise ConfigError(
+                "ThemeModel.fit: texts, ids, groups and initiatives must have the same length"
+            )
         if embeddings is None:
             embeddings = self._embed(texts)
         raw = normalise_rows(np.asarray(embeddings, dtype=np.float32))
@@ -343,15 +373,55 @@ class ThemeModel(Saveable):
         self.n_features_in_ = raw.shape[1]
         self.codes_: np.ndarray | None = None
         self.k_scores_: dict[int, float] = {}
-        specific = group_specific_terms(docs.content, group_list)
+        if initiatives is not None:
+            self.initiatives_: list[str] | None = [str(i) for i in initiatives]
+        else:
+            self.initiatives_ = report_initiatives(group_list, texts) if group_list else None
+        specific = group_specific_terms(docs.content, self.initiatives_)
         self.group_specific_terms_ = sorted(specific)
         # Keywords (and so labels) leave out names, words of one initiative, rare words and
         # words of saying and judging ("vinden", "lastig"): they say how, not what.
-        exclude = specific | set(THEME_NEUTRAL) | (rare_terms(docs.content) if n >= 20 else set())
+        exclude = specific | THEME_NEUTRAL | KEYWORD_NEUTRAL
+        exclude |= rare_terms(docs.content) if n >= 20 else set()
 
         labels, names = self._cluster(features, base, texts, docs.content, exclude)
+        if not names:
+            self._warn_if_degenerate(labels)
         self._finish(labels, names, features, texts, ids, docs.content, exclude)
         return self
+
+    def _warn_if_degenerate(self, labels: np.ndarray) -> None:
+        """A :class:`ThemeWarning` naming a better setting when the unguided
+        result is useless: most anecdotes outliers, one theme, or the fewest themes tried."""
+        n = len(labels)
+        if n < 2 * self.min_theme_size:
+            return
+        n_out = int((labels < 0).sum())
+        found = len({t for t in labels.tolist() if t >= 0})
+        scores = self.k_scores_
+        if n_out * 2 >= n:
+            what = f"{n_out} of {n} anecdotes fit no theme (outliers)"
+        elif found <= 1 and self.n_themes != 1:
+            what = f"all {n} anecdotes form one theme"
+        elif self.n_themes is None and scores and found == min(scores) < max(scores) // 2:
+            what = (
+                f"the silhouette chose the fewest themes tried ({found} of "
+                f"{min(scores)}..{max(scores)})"
+            )
+        else:
+            return
+        if self.path_ != "direct" and n < self.small_corpus:
+            better = (
+                f"mode='auto' (the direct path, for fewer than {self.small_corpus} "
+                "anecdotes) or a fixed n_themes"
+            )
+        else:
+            better = "a fixed n_themes"
+        warnings.warn(
+            f"ThemeModel (path {self.path_}): {what}; try {better}.",
+            ThemeWarning,
+            stacklevel=3,
+        )
 
     def _cluster(
         self,
@@ -459,7 +529,8 @@ class ThemeModel(Saveable):
         exclude: set[str],
     ) -> tuple[np.ndarray, dict[int, str]]:
         assert self.codebook is not None
-        codes = list(self.codebook.codes)
+        # In a hierarchy the leaves are the themes: a parent is what its children share.
+        codes = [c for c in self.codebook.codes if not self.codebook.children(c.name)]
         C = self._embedder().embed([c.description() for c in codes])
         self.codes_ = self._code_vectors(C)
         sims = base @ self.codes_.T
@@ -469,18 +540,25 @@ class ThemeModel(Saveable):
         names = {i: c.name for i, c in enumerate(codes)}
         self.k_scores_ = {}
         rest = np.flatnonzero(~fits)
-        if len(rest) >= 2:
-            sub = features[rest]
-            reduced, _ = reduce(sub, self.reduce_to, self.seed)
-            k_max = min(self.max_themes, max(1, len(rest) // self.min_theme_size))
-            if k_max >= 2:
-                k, self.k_scores_ = choose_k(reduced, 2, k_max, self.seed)
-                sub_labels = kmeans(reduced, k, self.seed).fit_predict(reduced)
-            else:
-                sub_labels = np.zeros(len(rest), dtype=np.int64)
-            labels[rest] = len(codes) + sub_labels
-        elif len(rest) == 1:
-            labels[rest] = len(codes)
+        k_max = min(self.max_themes, max(1, len(rest) // self.min_theme_size))
+        if self.n_themes is not None:
+            # n_themes counts the codes too: what is left of it bounds the new themes.
+            k_max = min(k_max, self.n_themes - len(codes))
+            if self.n_themes < len(codes):
+                warnings.warn(
+                    f"ThemeModel: n_themes={self.n_themes} is less than the codebook's "
+                    f"{len(codes)} codes; every code stays a theme and no new theme is "
+                    "proposed. Merge codes in the codebook to get fewer themes.",
+                    ThemeWarning,
+                    stacklevel=4,
+                )
+        if len(rest) >= 2 and k_max >= 2:
+            reduced, _ = reduce(features[rest], self.reduce_to, self.seed)
+            k, self.k_scores_ = choose_k(reduced, 2, k_max, self.seed)
+            labels[rest] = len(codes) + kmeans(reduced, k, self.seed).fit_predict(reduced)
+        elif len(rest) and k_max >= 1:
+            labels[rest] = len(codes)  # one new theme
+        # else (no room for new themes): outliers, to their nearest code when reassigned
         return labels, names
 
     def _code_vectors(self, C: np.ndarray) -> np.ndarray:

@@ -25,9 +25,11 @@ __all__ = [
     "char_features",
     "class_tfidf_keywords",
     "group_specific_terms",
+    "initiative_of_report",
     "lemma_docs",
     "mask_names",
     "rare_terms",
+    "report_initiatives",
     "split_compounds",
     "topic_lemmas",
 ]
@@ -154,6 +156,49 @@ def group_specific_terms(
     return {w for w, n in df.items() if n >= min_docs and max(by_group[w].values()) / n >= share}
 
 
+#: A visit number closing a report id: ``anker_2``, ``anker-v2``, ``anker bezoek 2``.
+_VISIT_SUFFIX = re.compile(
+    r"(?P<stem>.*?[^\W\d_])(?:[ _.-]*(?:bezoek|visit)|[ _.-]+v)?[ _.-]*\d{1,2}", re.IGNORECASE
+)
+
+
+def initiative_of_report(report_id: str) -> str:
+    """The initiative a report id names once a trailing visit number is taken off.
+
+    >>> initiative_of_report("anker_2"), initiative_of_report("groen-bezoek-1")
+    ('anker', 'groen')
+    >>> [initiative_of_report(r) for r in ("anker-v2", "2023", "a2023")]
+    ['anker', '2023', 'a2023']
+    """
+    m = _VISIT_SUFFIX.fullmatch(report_id)
+    return m.group("stem") if m else report_id
+
+
+def report_initiatives(groups: Sequence[str], texts: Sequence[str] | None = None) -> list[str]:
+    """Per text, its initiative guessed from its report (``groups``) when none is known.
+
+    Reports whose ids differ only by a trailing visit number (``anker_1``, ``anker_2``) are one
+    initiative (:func:`initiative_of_report`); with ``texts``, so are reports that share names
+    (:func:`reportanalysis.labels.features.initiatives`). When that would leave a single
+    initiative for several reports (ids numbered ``verslag_1``, ``verslag_2``, … per
+    initiative), the reports are kept apart: one group filters nothing.
+
+    >>> report_initiatives(["anker_1", "anker_2", "groen_1"])
+    ['anker', 'anker', 'groen']
+    >>> report_initiatives(["verslag_1", "verslag_2"])
+    ['verslag_1', 'verslag_2']
+    """
+    groups = [str(g) for g in groups]
+    merged = [initiative_of_report(g) for g in groups]
+    if texts is not None:
+        from ..labels.features import initiatives
+
+        merged = initiatives(texts, merged)
+    if len(set(merged)) < 2 <= len(set(groups)):
+        return groups
+    return merged
+
+
 def class_tfidf_keywords(
     docs: Sequence[Sequence[str]],
     labels: Sequence[int],
@@ -249,6 +294,23 @@ THEME_NEUTRAL = frozenset(
         "natuurlijk",
     ]
 )
+#: Words kept out of keywords (and so labels) besides :data:`THEME_NEUTRAL`: inflected forms
+#: of its verbs that spaCy's Dutch lookup table leaves as they are ("vond", "krijgt",
+#: "gemaakt"), and light nouns that say how, not what ("de manier waarop", "een paar keer").
+KEYWORD_NEUTRAL = frozenset((
+    "vertel", "vertelt", "vertelde", "vertelden", "verteld", "zeg", "zegt", "zei", "zeiden",
+    "gezegd", "vind", "vindt", "vond", "vonden", "gevonden", "noem", "noemt", "noemde",
+    "noemden", "genoemd", "vroeg", "vroegen", "gevraagd", "denk", "denkt", "dacht", "dachten",
+    "gedacht", "weet", "wist", "wisten", "geweten", "zie", "ziet", "zag", "zagen", "gezien",
+    "merk", "merkt", "merkte", "merkten", "gemerkt", "geef", "geeft", "gaf", "gaven", "gegeven",
+    "ga", "gaat", "ging", "gingen", "gegaan", "kom", "komt", "kwam", "kwamen", "gekomen", "sta",
+    "staat", "stond", "stonden", "gestaan", "wil", "wilt", "wilde", "wilden", "wou", "gewild",
+    "kan", "kon", "konden", "gekund", "moet", "moest", "moesten", "mag", "mocht", "mochten",
+    "laat", "liet", "lieten", "gelaten", "krijg", "krijgt", "kreeg", "kregen", "gekregen",
+    "maak", "maakt", "maakte", "maakten", "gemaakt", "doe", "doet", "deed", "deden", "gedaan",
+    "zit", "zat", "zaten", "gezeten", "word", "wordt", "werd", "werden", "geworden", "manier",
+    "keer", "aantal", "soort", "paar", "geval",
+))  # fmt: skip
 _LINKS = ("", "s", "e", "en")
 
 

@@ -1,7 +1,10 @@
 """Views for Jupyter: pure functions over frames, returning new DataFrames or plotly figures.
 
 The anecdote frame needs ``id`` and ``theme`` (and ``theme_label``); metadata columns such as
-``report_id``, ``initiative`` or ``visit`` give the theme × metadata matrices::
+``report_id``, ``initiative`` or ``visit`` give the theme × metadata matrices. The pipeline's
+anecdote frames carry ``initiative`` and ``visit``; for another frame pass ``reports=`` (the
+pipeline's reports table or ``Project.reports_frame()``) and they are joined on ``report_id``
+(:func:`with_report_columns`)::
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"id": ["a", "b", "c"], "theme": [0, 0, 1],
@@ -28,7 +31,58 @@ __all__ = [
     "plot_theme_sizes",
     "theme_matrix",
     "theme_table",
+    "with_report_columns",
 ]
+
+#: Report metadata keys as ingest names them (Dutch), by the column the views use.
+REPORT_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "initiative": ("initiatief",),
+    "visit": ("bezoek",),
+    "date": ("datum",),
+}
+
+
+def with_report_columns(
+    anecdotes: pd.DataFrame,
+    reports: pd.DataFrame,
+    columns: Sequence[str] = ("initiative", "visit"),
+) -> pd.DataFrame:
+    """A new anecdote frame with report metadata ``columns`` joined on ``report_id``.
+
+    ``reports`` has ``id`` and the columns, under their own name or the Dutch key ingest
+    gives them (``initiatief``, ``bezoek``, ``datum``). Columns the anecdote frame already
+    has, or the reports lack, are left alone; visit numbers stay whole numbers.
+
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"id": ["x", "y"], "report_id": ["anker_1", "anker_2"]})
+    >>> r = pd.DataFrame({"id": ["anker_1", "anker_2"], "initiatief": ["Het Anker"] * 2,
+    ...                   "bezoek": [1, 2]})
+    >>> with_report_columns(a, r)[["initiative", "visit"]].to_dict("list")
+    {'initiative': ['Het Anker', 'Het Anker'], 'visit': [1, 2]}
+    """
+    import pandas as pd
+
+    out = anecdotes.copy()
+    if "report_id" not in out.columns:
+        raise KeyError("the anecdote frame has no column 'report_id' to join reports on")
+    if "id" not in reports.columns:  # no reports (an empty table): nothing to join
+        return out
+    for column in columns:
+        if column in out.columns:
+            continue
+        source = next(
+            (c for c in (column, *REPORT_COLUMN_ALIASES.get(column, ())) if c in reports), None
+        )
+        if source is None:
+            continue
+        values = dict(zip(reports["id"].astype(str), reports[source], strict=True))
+        joined = out["report_id"].astype(str).map(values)
+        known = joined.dropna()
+        if pd.api.types.is_float_dtype(joined) and (known == known.round()).all():
+            joined = joined.astype("Int64")
+        out[column] = joined
+    return out
+
 
 THEME_TABLE_COLUMNS: tuple[str, ...] = (
     "id",
@@ -46,13 +100,15 @@ def theme_table(
     anecdotes: pd.DataFrame | None = None,
     *,
     by: Sequence[str] = ("report_id", "initiative", "visit"),
+    reports: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per theme: size, share of all anecdotes, keywords, representative anecdotes.
 
     With an anecdote frame (``id`` plus metadata columns), adds for each column of ``by`` that
     is present the share per value (``share_report_id=r1: 0.5, …`` as a dict) and ``n_groups``:
     the number of distinct values of the first such column the theme spans — a theme found in
-    one report only is more likely an initiative than a theme.
+    one report only is more likely an initiative than a theme. Columns of ``by`` the frame
+    lacks are joined from ``reports`` when given (:func:`with_report_columns`).
     """
     import pandas as pd
 
@@ -60,6 +116,8 @@ def theme_table(
     rows = []
     meta = None
     present: list[str] = []
+    if anecdotes is not None and reports is not None:
+        anecdotes = with_report_columns(anecdotes, reports, by)
     if anecdotes is not None:
         present = [c for c in by if c in anecdotes.columns]
         meta = anecdotes.set_index("id")[present] if present else None
@@ -89,12 +147,20 @@ def theme_matrix(
     *,
     normalize: bool | str = False,
     theme_column: str = "theme_label",
+    reports: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Theme × metadata counts (or shares: ``normalize="columns"``/``"index"``/``True``)."""
+    """Theme × metadata counts (or shares: ``normalize="columns"``/``"index"``/``True``).
+
+    A ``column`` the anecdote frame lacks is joined from ``reports`` when given
+    (:func:`with_report_columns`).
+    """
     import pandas as pd
 
+    if column not in anecdotes.columns and reports is not None:
+        anecdotes = with_report_columns(anecdotes, reports, [column])
     if column not in anecdotes.columns:
-        raise KeyError(f"the anecdote frame has no column {column!r}")
+        hint = "" if reports is not None else "; pass reports= to join it from the reports"
+        raise KeyError(f"the anecdote frame has no column {column!r}{hint}")
     return pd.crosstab(anecdotes[theme_column], anecdotes[column], normalize=normalize).rename_axis(
         index=None, columns=None
     )
