@@ -296,7 +296,8 @@ THEME_NEUTRAL = frozenset(
 )
 #: Words kept out of keywords (and so labels) besides :data:`THEME_NEUTRAL`: inflected forms
 #: of its verbs that spaCy's Dutch lookup table leaves as they are ("vond", "krijgt",
-#: "gemaakt"), and light nouns that say how, not what ("de manier waarop", "een paar keer").
+#: "gemaakt"), light nouns that say how, not what ("de manier waarop", "een paar keer"), and
+#: the names of months and days.
 KEYWORD_NEUTRAL = frozenset((
     "vertel", "vertelt", "vertelde", "vertelden", "verteld", "zeg", "zegt", "zei", "zeiden",
     "gezegd", "vind", "vindt", "vond", "vonden", "gevonden", "noem", "noemt", "noemde",
@@ -310,6 +311,10 @@ KEYWORD_NEUTRAL = frozenset((
     "maak", "maakt", "maakte", "maakten", "gemaakt", "doe", "doet", "deed", "deden", "gedaan",
     "zit", "zat", "zaten", "gezeten", "word", "wordt", "werd", "werden", "geworden", "manier",
     "keer", "aantal", "soort", "paar", "geval",
+    # dates say when, not what
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+    "oktober", "november", "december", "maandag", "dinsdag", "woensdag", "donderdag",
+    "vrijdag", "zaterdag", "zondag",
 ))  # fmt: skip
 _LINKS = ("", "s", "e", "en")
 
