@@ -133,3 +133,28 @@ def test_codebook_gives_suggestions_and_guided_themes(tmp_path: Path) -> None:
     with Project.open(db) as project:
         stored = project.annotations_frame("suggested_code")
     assert len(stored) == len(frame)
+
+
+@pytest.mark.slow
+def test_names_in_file_names_and_metadata_are_masked_in_every_output(tmp_path: Path) -> None:
+    from privacy_corpus import assert_no_planted
+
+    inputs = tmp_path / "verslagen"
+    inputs.mkdir()
+    body = (SAMPLE / "zonnedak_1.txt").read_text(encoding="utf-8")
+    (inputs / "Gesprek met Anneke de Roos.txt").write_text(
+        "Initiatief: Moestuin van Jan Jansen\nBezoek: 1\n\n"
+        "Anneke de Roos vertelde dat Jan Jansen de subsidie aanvroeg.\n\n" + body,
+        encoding="utf-8",
+    )
+    shutil.copy(SAMPLE / "repaircafe_1.txt", inputs / "repaircafe_1.txt")
+    result = run([inputs], tmp_path / "out", Config(report={"formats": list(FORMATS)}))
+    assert result.exit_code == 0
+    assert_no_planted([tmp_path / "out"], {"naam": ["Anneke", "de Roos", "Jansen"]})
+    tables = result.tables
+    # The tables still join on the masked ids.
+    assert set(tables.anecdotes["report_id"]) == set(tables.reports["id"])
+    assert tables.anecdotes["id"].is_unique
+    for ids in tables.themes["representative_ids"]:
+        assert set(ids) <= set(tables.anecdotes["id"])
+    assert any("[PERSOON" in r for r in tables.reports["id"])

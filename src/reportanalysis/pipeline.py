@@ -209,10 +209,6 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _file_hashes(reports: Sequence[Report]) -> dict[str, str]:
-    return {r.id: r.sha256 for r in reports}
-
-
 def _make_embedder(config: Config, project: Project | None) -> Any:
     from .embed import CachedEmbedder, make_embedder
 
@@ -283,6 +279,81 @@ class _Privacy:
         if not self:
             return [a.text for a in anecdotes]
         return [self.by_report[a.report_id].span_text(a.start, a.end) for a in anecdotes]
+
+    def mask(self, text: str) -> str:
+        """``text`` with the names in it pseudonymised (unchanged when privacy is off)."""
+        return self.pseudonymiser.transform_text(text) if self else text
+
+    def mask_path(self, path: str) -> str:
+        """``path`` with the names in each of its parts pseudonymised."""
+        return str(Path(*map(self.mask, Path(path).parts))) if self and path else path
+
+    def circulating(self, tables: AnalysisTables) -> AnalysisTables:
+        """``tables`` with names masked outside the report text as well: in report ids (made
+        from file names, "Gesprek met Anneke de Roos"), sources and input paths, metadata
+        values (an initiative "Moestuin van Jan Jansen") and every anecdote id built on them.
+        Ids stay unique, so the tables still join."""
+        import dataclasses
+
+        if not self:
+            return tables
+        mask = self.mask
+        rid: dict[str, str] = {}
+        taken: set[str] = set()
+        for report_id in tables.reports["id"].astype(str):
+            masked, n = mask(report_id), 2
+            while masked in taken:
+                masked, n = f"{mask(report_id)}-{n}", n + 1
+            rid[report_id] = masked
+            taken.add(masked)
+
+        def anecdote_id(value: Any) -> Any:
+            report, sep, span = str(value).rpartition(":")
+            return f"{rid.get(report, mask(report))}{sep}{span}" if sep else value
+
+        def text(value: Any) -> Any:
+            return mask(value) if isinstance(value, str) else value
+
+        def source(value: Any) -> Any:
+            # The file's name only: the folders it lay in say nothing a reader needs.
+            return mask(Path(value).stem) + Path(value).suffix if isinstance(value, str) else value
+
+        reports = tables.reports.copy()
+        reports["id"] = reports["id"].astype(str).map(rid)
+        if "source" in reports.columns:
+            reports["source"] = reports["source"].map(source)
+        for column in reports.columns:
+            if column not in ("id", "source", "format", "sha256"):
+                reports[column] = reports[column].map(text)
+        anecdotes = tables.anecdotes.copy()
+        anecdotes["id"] = anecdotes["id"].map(anecdote_id)
+        anecdotes["report_id"] = (
+            anecdotes["report_id"].astype(str).map(lambda r: rid.get(r, mask(r)))
+        )
+        if "initiative" in anecdotes.columns:
+            anecdotes["initiative"] = anecdotes["initiative"].map(text)
+        themes = tables.themes.copy()
+        if "representative_ids" in themes.columns:
+            themes["representative_ids"] = [
+                [anecdote_id(i) for i in ids] if isinstance(ids, list | tuple) else ids
+                for ids in themes["representative_ids"]
+            ]
+        labels = tables.labels.copy()
+        if "anecdote_id" in labels.columns:
+            labels["anecdote_id"] = labels["anecdote_id"].map(anecdote_id)
+        if "report_id" in labels.columns:
+            labels["report_id"] = labels["report_id"].astype(str).map(lambda r: rid.get(r, mask(r)))
+        settings = dict(tables.settings)
+        if "inputs" in settings:
+            settings["inputs"] = [self.mask_path(str(p)) for p in settings["inputs"]]
+        return dataclasses.replace(
+            tables,
+            reports=reports,
+            anecdotes=anecdotes,
+            themes=themes,
+            labels=labels,
+            settings=settings,
+        )
 
     def sections(self, anecdotes: Sequence[Anecdote]) -> list[str | None]:
         """Headings can hold names too ("Thijs:"), so they are pseudonymised as well."""
@@ -449,6 +520,8 @@ def _run(
         tables.anecdotes = frame.assign(
             text=[a.text for a in anecdotes], section=[a.section for a in anecdotes]
         )
+    elif pseudo:
+        tables = pseudo.circulating(tables)
 
     with timer.stage("report") as tick:
         from .report import build_recommendations, render
@@ -457,14 +530,16 @@ def _run(
         outputs = render(recs, out, formats=tuple(config.report.get("formats", ())))
         tick(len(outputs), len(outputs))
 
+    # run.json lies beside the report: its paths and ids are masked like the report's.
+    shown = pseudo.mask_path if tables.pseudonymised else str
     info = {
         "reportanalysis": settings["versions"].get("reportanalysis"),
         "versions": settings["versions"],
         "config": config.to_dict(),
         "seed": config.seed,
-        "inputs": [str(p) for p in inputs],
-        "input_hashes": _file_hashes(reports),
-        "skipped": [{"path": e.path, "reason": e.reason} for e in skipped],
+        "inputs": tables.settings["inputs"],
+        "input_hashes": dict(zip(tables.reports["id"], tables.reports["sha256"], strict=True)),
+        "skipped": [{"path": shown(e.path), "reason": e.reason} for e in skipped],
         "counts": {
             "reports": len(reports),
             "anecdotes": len(frame),
@@ -775,7 +850,7 @@ def tables_from_project(project: Project, *, pseudonymised: bool = True) -> Anal
     frame["secondary_practice"] = None
     themes_df = _themes_frame(themes, frame)
     labels_df = project.labels_frame()
-    return AnalysisTables(
+    tables = AnalysisTables(
         reports=reports_df,
         anecdotes=frame,
         themes=themes_df,
@@ -785,3 +860,4 @@ def tables_from_project(project: Project, *, pseudonymised: bool = True) -> Anal
         settings={"seed": config.seed, "config": config.to_dict(), "versions": _versions()},
         pseudonymised=bool(pseudo),
     )
+    return pseudo.circulating(tables)
