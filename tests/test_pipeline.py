@@ -30,6 +30,40 @@ def test_example_config_loads_and_unknown_keys_are_refused(tmp_path: Path) -> No
         Config.from_toml(broken)
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"themes": {"n_thema": 3}}, r"\[themes\] n_thema is not a setting; did you mean n_themes"),
+        ({"privacy": {"enabeld": False}}, "did you mean enabled"),
+        ({"seed": "een"}, "seed must be a whole number"),
+        ({"report": {"formats": ["html", "pdf"]}}, "not pdf"),
+        ({"embedder": {"kind": "tfidf", "analyser": "word"}}, "did you mean analyzer"),
+    ],
+)
+def test_settings_no_stage_knows_are_refused_before_the_run(
+    tmp_path: Path, settings: dict, message: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    with pytest.raises(ConfigError, match=message):
+        Config.from_dict(settings)
+    toml = tmp_path / "analyse.toml"
+    lines = []
+    for key, value in settings.items():
+        if isinstance(value, dict):
+            lines.append(f"[{key}]")
+            lines += [f"{k} = {json.dumps(v)}" for k, v in value.items()]
+        else:
+            lines.insert(0, f"{key} = {json.dumps(value)}")
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(SAMPLE), "--out", str(out), "--config", str(toml)])
+    assert result.exit_code == 2 and "fout:" in result.output
+    assert not (out / "run.json").exists()  # refused before any stage ran
+
+
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("run")

@@ -338,6 +338,10 @@ def run_command(
             result = run(paths, out, cfg, project=project, key_path=key, progress=progress)
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
+    except Exception as exc:  # a bug or a broken template: say where the details are, exit 2
+        raise fail(
+            f"onverwachte fout ({type(exc).__name__}: {exc}); details in {out}/run.log"
+        ) from exc
     for line in iter_errors(result.skipped):
         typer.echo(line, err=True)
     typer.echo(f"Rapport geschreven naar {out}/ ({', '.join(sorted(result.outputs))})")

@@ -118,9 +118,43 @@ class Config:
                 values[name] = {**default, **value}
             else:
                 values[name] = value
-        if "language" in values and values["language"] not in ("nl", "en"):
-            raise ConfigError(f"{source}: language must be 'nl' or 'en'")
-        return replace(defaults, **values)
+        config = replace(defaults, **values)
+        config.check(source)
+        return config
+
+    def check(self, source: str = "config") -> None:
+        """Raise :class:`ConfigError` for a setting no stage knows (with the closest known
+        one), a seed that is not a whole number, an unknown language or report format: before
+        a run starts, not after its slow stages.
+
+        >>> try:
+        ...     Config.from_dict({"themes": {"n_thema": 3}})
+        ... except ConfigError as exc:
+        ...     print(exc)
+        config: [themes] n_thema is not a setting; did you mean n_themes?
+        """
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ConfigError(f"{source}: seed must be a whole number, not {self.seed!r}")
+        if self.language not in ("nl", "en"):
+            raise ConfigError(f"{source}: language must be 'nl' or 'en', not {self.language!r}")
+        for section, allowed in _section_settings(self).items():
+            for key in getattr(self, section):
+                if key not in allowed:
+                    import difflib
+
+                    close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                    known = ", ".join(sorted(allowed))
+                    hint = f"did you mean {close[0]}?" if close else f"known: {known}"
+                    raise ConfigError(f"{source}: [{section}] {key} is not a setting; {hint}")
+        from .report import FORMATS
+
+        formats = self.report.get("formats", ())
+        wrong = [f for f in formats if f not in FORMATS]
+        if isinstance(formats, str) or wrong:
+            raise ConfigError(
+                f"{source}: [report] formats must be a list of {', '.join(FORMATS)}"
+                + (f"; not {', '.join(map(str, wrong))}" if wrong else "")
+            )
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Config:
@@ -135,6 +169,42 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _parameters(cls: Any, *leave_out: str) -> set[str]:
+    """The keyword parameters of ``cls``'s constructor (or of a function)."""
+    import inspect
+
+    names = set(inspect.signature(cls).parameters) - {"self", "args", "kwargs"}
+    return names - set(leave_out)
+
+
+def _section_settings(config: Config) -> dict[str, set[str]]:
+    """Per table of the configuration, the settings the stage it configures accepts."""
+    from .embed import SentenceTransformerEmbedder, TfidfEmbedder, USEEmbedder
+    from .frameworks import KindClassifier, PracticeMapper
+    from .ingest import read_reports
+    from .privacy import Pseudonymiser
+    from .segment import Splitter
+    from .themes import ThemeModel
+
+    kind = str(config.embedder.get("kind", "use")).lower().replace("_", "-")
+    backend: type = USEEmbedder
+    if kind in ("tfidf", "tf-idf"):
+        backend = TfidfEmbedder
+    elif kind in ("sentence-transformers", "st", "sbert"):
+        backend = SentenceTransformerEmbedder
+    return {
+        "embedder": {"kind"} | _parameters(backend),
+        "ingest": _parameters(read_reports, "paths", "errors", "progress"),
+        "privacy": {"enabled", "key"} | _parameters(Pseudonymiser, "seed"),
+        "split": _parameters(Splitter),
+        "themes": {"codebook"} | _parameters(ThemeModel, "embedder", "seed"),
+        "practices": _parameters(PracticeMapper, "framework", "embedder"),
+        "kinds": _parameters(KindClassifier, "embedder"),
+        "suggestions": {"coder", "codebook"},
+        "report": {"formats", "show_originals"},
+    }
 
 
 @dataclass
@@ -420,7 +490,14 @@ def run(
             path = Path(project)
             own_project = Project.open(path) if path.exists() else Project.create(path)
             project = own_project
+        config.check()
         return _run(inputs, out, config, project, key_path, progress)  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        log.error("run interrupted (Ctrl-C): the outputs in %s are incomplete", out)
+        raise
+    except Exception:
+        log.exception("run failed")  # the whole traceback, for whoever reads run.log
+        raise
     finally:
         if own_project is not None:
             own_project.close()
