@@ -100,6 +100,11 @@ def test_ingest_and_reports_commands(tmp_path: Path, reports_dir: Path, docx_rep
         Project.open(project).report("kiem_1").text
     )
 
+    # Only ingested, not analysed: a report would be empty, so the command says what to do.
+    result = runner.invoke(app, ["report", "--project", str(project), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2 and "reportanalysis run" in result.output
+    assert not (tmp_path / "r").exists()
+
 
 def test_ingest_exits_1_and_names_each_skipped_file(tmp_path: Path, docx_report: Path) -> None:
     broken = tmp_path / "kapot.docx"

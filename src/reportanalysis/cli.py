@@ -572,11 +572,20 @@ def report_command(
 
     try:
         with Project.open(project) as store:
+            if not store.runs():
+                raise fail(
+                    f"{project}: dit project is nog niet geanalyseerd (geen thema's, praktijken "
+                    f"of soorten); draai eerst `reportanalysis run MAP --project {project}`"
+                )
             tables = tables_from_project(store)
         recs = build_recommendations(tables, language=language)
         written = render(recs, out, formats=formats.split(","), template_dir=templates)
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a broken template of the user's, or a bug: exit 2, say what
+        raise fail(f"onverwachte fout ({type(exc).__name__}: {exc})") from exc
     for path in written.values():
         typer.echo(f"geschreven: {path}")
 
