@@ -64,6 +64,18 @@ def test_settings_no_stage_knows_are_refused_before_the_run(
     assert not (out / "run.json").exists()  # refused before any stage ran
 
 
+def test_run_refuses_a_key_inside_the_output_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    out = tmp_path / "out"
+    args = ["run", str(SAMPLE), "--out", str(out), "--key", str(out / "sleutel.json")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "apart" in result.output
+    assert not (out / "sleutel.json").exists()
+
+
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("run")

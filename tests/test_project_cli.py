@@ -116,7 +116,7 @@ def test_ingest_exits_1_and_names_each_skipped_file(tmp_path: Path, docx_report:
         ["ingest", str(docx_report), str(broken), str(empty), "--project", str(tmp_path / "p.ra")],
     )
     assert result.exit_code == EXIT_SKIPPED
-    assert "1 verslagen toegevoegd" in result.output and "2 overgeslagen" in result.output
+    assert "1 verslag toegevoegd" in result.output and "2 overgeslagen" in result.output
     assert "kapot.docx" in result.output and "leeg.txt" in result.output
 
 

@@ -132,6 +132,28 @@ def fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
     return typer.Exit(code)
 
 
+def reports_word(n: int) -> str:
+    """``1 verslag``, ``3 verslagen``.
+
+    >>> reports_word(1), reports_word(0)
+    ('1 verslag', '0 verslagen')
+    """
+    return f"{n} verslag" if n == 1 else f"{n} verslagen"
+
+
+def key_beside_outputs(key: Path | None, out: Path) -> bool:
+    """Whether the pseudonym key would be written inside the output folder (which is shared).
+
+    >>> key_beside_outputs(Path("uit/sleutel.json"), Path("uit"))
+    True
+    >>> key_beside_outputs(Path("apart/sleutel.json"), Path("uit"))
+    False
+    """
+    if key is None:
+        return False
+    return key.resolve().is_relative_to(out.resolve())
+
+
 def iter_errors(errors: Iterable[ReportAnalysisError]) -> Iterator[str]:
     for err in errors:
         yield f"overgeslagen: {err}"
@@ -184,7 +206,7 @@ def ingest_command(
             total = len(store.reports())
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
-    typer.echo(f"{len(result.reports)} verslagen toegevoegd aan {project} ({total} in totaal)")
+    typer.echo(f"{reports_word(len(result.reports))} toegevoegd aan {project} ({total} in totaal)")
     if result.duplicates:
         typer.echo(f"{len(result.duplicates)} dubbel, niet opnieuw toegevoegd:")
         for source, same_as in result.duplicates:
@@ -289,7 +311,7 @@ def pseudonymise_command(
         raise fail(str(exc)) from exc
     for line in iter_errors(result.skipped):
         typer.echo(line, err=True)
-    typer.echo(f"{len(result.written)} verslagen gepseudonimiseerd in {out}/")
+    typer.echo(f"{reports_word(len(result.written))} gepseudonimiseerd in {out}/")
     if result.key is not None:
         typer.echo(f"Sleutel geschreven naar {result.key}: bewaar die apart van de uitvoer.")
     raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
@@ -325,6 +347,8 @@ def run_command(
     """Hele analyse: inlezen → pseudonimiseren → splitsen → thema's → praktijken → rapport."""
     from .pipeline import Config, run
 
+    if key_beside_outputs(key, out):  # as `pseudonymise` refuses it: the output folder is shared
+        raise fail(f"de sleutel {key} hoort niet in de uitvoermap {out}: bewaar hem apart")
     try:
         cfg = Config.from_toml(config) if config else Config()
         overrides: dict[str, Any] = {}
@@ -344,7 +368,8 @@ def run_command(
         ) from exc
     for line in iter_errors(result.skipped):
         typer.echo(line, err=True)
-    typer.echo(f"Rapport geschreven naar {out}/ ({', '.join(sorted(result.outputs))})")
+    names = ", ".join(sorted(p.name for p in result.outputs.values()))
+    typer.echo(f"Rapport geschreven naar {out}/ ({names})")
     raise typer.Exit(result.exit_code)
 
 
