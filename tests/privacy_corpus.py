@@ -434,7 +434,8 @@ def make_person(rng: random.Random, heldout: float = 0.35) -> Person:
 # ----------------------------------------------------------------------------- templates
 
 # {P}: a full name; {F}: the first name of someone named before; {S}: title + surname;
-# {I}: initials + surname; {R}: a role word before a full name.
+# {I}: initials + surname; {R}: a role word before a full name; {B}: the bare surname of the
+# person in {S} (or else {P}) of the same sentence, repeated on its own ("De Jong", "Mulder").
 PERSON_SENTENCES = [
     "{P} vertelde dat het contact met de gemeente in het begin stroef verliep.",
     "Volgens {P} is het vooral de vaste groep vrijwilligers die het initiatief draagt.",
@@ -472,6 +473,9 @@ PERSON_SENTENCES = [
     "De contacten met {F} lopen vooral via de app.",
     "Volgens de wijkagent heeft {F} veel gezag in de buurt.",
     "Omdat {F} ziek was, nam {F2} de bijeenkomst over.",
+    "{S} belde in maart. Daarna sprak {B} met de wethouder.",
+    "{S} opende de avond. {B} was blij met de opkomst.",
+    "Wethouder {P} kwam ook even kijken. {B} bleef tot het einde.",
 ]
 DATA_SENTENCES = {
     "email": [
@@ -491,6 +495,7 @@ DATA_SENTENCES = {
         "De bijeenkomst was bij {F} thuis op de {X}.",
         "Het materiaal ligt opgeslagen in de garage aan de {X}.",
         "Post kan naar {X}.",
+        "\nAdres: {X}. Het eerste bezoek was op 12 juni.",
         "De eerste bijeenkomsten vonden plaats op {X}, in de woonkamer van {F}.",
     ],
     "postcode": [
@@ -600,9 +605,11 @@ def _fill(
     def take() -> Person:
         return pool.pop() if pool else rng.choice(people)
 
+    named: list[Person] = []  # the person of {S}, else of {P}: {B} repeats their surname
     for slot in ("P", "P2"):
         if "{" + slot + "}" in template:
-            values[slot] = (take().full, "person")
+            named.append(take())
+            values[slot] = (named[-1].full, "person")
     for slot in ("F", "F2"):
         if "{" + slot + "}" in template:
             # the first name alone: of someone in the metadata block or named before
@@ -610,8 +617,11 @@ def _fill(
             values[slot] = (p.first, "person")
     if "{S}" in template:
         p = take()
+        named.insert(0, p)
         values["S"] = (p.bare_surname, "person")
         values["_T"] = (_titled(p, rng), None)  # written before the surname, not planted
+    if "{B}" in template:
+        values["B"] = (named[0].bare_surname, "person")
     if "{I}" in template:
         values["I"] = (_initials(take(), rng), "person")
     if "{ROLE}" in template:
@@ -632,10 +642,12 @@ def _fill(
             values["X"] = (make_url(p, rng), "url")
         elif kind == "birthdate":
             day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(1935, 2005)
-            text = (
-                f"{day} {MONTHS_L[month - 1]} {year}"
-                if rng.random() < 0.5
-                else f"{day:02d}-{month:02d}-{year}"
+            text = rng.choice(
+                [
+                    f"{day} {MONTHS_L[month - 1]} {year}",
+                    f"{day:02d}-{month:02d}-{year}",
+                    f"{year}-{month:02d}-{day:02d}",  # ISO 8601
+                ]
             )
             values["X"] = (text, "birthdate")
     return values

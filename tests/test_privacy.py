@@ -294,6 +294,153 @@ def test_key_only_where_asked(tmp_path: Path) -> None:
     assert "Anneke" not in repr(out)  # the result itself carries no original data
 
 
+def test_key_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    ps = Pseudonymiser().fit([report("a", "Anneke de Roos belde met Mehmet Yilmaz.")])
+    fresh, old = tmp_path / "nieuw.json", tmp_path / "oud.json"
+    old.write_text("{}", encoding="utf-8")
+    os.chmod(old, 0o644)  # a key file left by an earlier run with a wider mode
+    for path in (fresh, old):
+        ps.write_key(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert json.loads(path.read_text(encoding="utf-8")) == ps.key()
+
+
+# ----------------------------------------------------------------------------- user audit
+
+
+def pseudonymise(text: str, **params: object) -> str:
+    return Pseudonymiser(**params).fit_transform([report("a", text)])[0].text  # type: ignore[arg-type]
+
+
+def pseudonyms_of(text: str, name: str, **params: object) -> set[str]:
+    out = Pseudonymiser(**params).fit_transform([report("a", text)])[0]  # type: ignore[arg-type]
+    return {r.pseudonym for r in out.replacements if text[r.start : r.end] == name}
+
+
+AUDIT_TEXT = "Mevrouw Van Dijk belde. Van Dijk vond het goed. Roos lachte. Bos zei ja."
+
+
+@pytest.mark.parametrize("name", ["Van Dijk", "Roos", "Bos"])
+def test_an_extra_name_is_masked_wherever_it_is_written(name: str) -> None:
+    out = pseudonymise(AUDIT_TEXT, extra_names=[name])
+    assert not re.search(rf"(?<!\w){name}(?!\w)", out), out
+    assert len(pseudonyms_of(AUDIT_TEXT, name, extra_names=[name])) == 1
+    # the other two words are only names where the text shows it ("Mevrouw Van Dijk")
+    for other in {"Roos", "Bos"} - {name}:
+        assert other in out
+
+
+def test_an_extra_name_is_matched_case_sensitively_and_on_word_boundaries() -> None:
+    text = "De bos achter het huis, de Bosweg en Bosman; Bos kwam en ging. Ook van Dijk kwam."
+    out = pseudonymise(text, extra_names=["Bos", "Van Dijk"])
+    assert out.count("[PERSOON") == 2
+    assert "De bos achter" in out and "Bosweg" in out and "Bosman" in out
+    text = "Dhr. O’Neill belde. O'Neill lachte. Jan-Willem van der Berg ook."
+    out = pseudonymise(text, extra_names=["O'Neill", " Jan-Willem  van der Berg "])
+    assert "Neill" not in out and "Berg" not in out and "Jan-Willem" not in out
+    assert len(set(re.findall(r"\[PERSOON \d+\]", out))) == 2, out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mevrouw De Jong belde. Daarna sprak De Jong met de wethouder.",
+            "Mevrouw [PERSOON 1] belde. Daarna sprak [PERSOON 1] met de wethouder.",
+        ),
+        (
+            "Dhr. Pinas belde. Pinas vond het goed.",
+            "Dhr. [PERSOON 1] belde. [PERSOON 1] vond het goed.",
+        ),
+        (
+            "Wethouder Kees Mulder opende de avond. Mulder was blij.",
+            "Wethouder [PERSOON 1] opende de avond. [PERSOON 1] was blij.",
+        ),
+        (
+            "Mevrouw Jansen belde. Jansen vond het goed.",
+            "Mevrouw [PERSOON 1] belde. [PERSOON 1] vond het goed.",
+        ),
+        (
+            "JAN DE VRIES belde. Later kwam Jan de Vries.",
+            "[PERSOON 1] belde. Later kwam [PERSOON 1].",
+        ),
+        (
+            "Toen kwam dhr. 't Hart langs, met mevr. d'Ancona en de heer van der Linden.",
+            "Toen kwam dhr. [PERSOON 1] langs, met mevr. [PERSOON 2] en de heer [PERSOON 3].",
+        ),
+        (
+            "Mevr. d'Ancona belde; d’Ancona was blij. Smit lachte. J. Smit kwam.",
+            "Mevr. [PERSOON 1] belde; [PERSOON 1] was blij. [PERSOON 2] lachte. [PERSOON 2] kwam.",
+        ),
+    ],
+)
+def test_a_surname_a_report_shows_is_one_person_wherever_repeated(text: str, expected: str) -> None:
+    out = pseudonymise(text)
+    # numbers are shuffled: compare the pattern of pseudonyms, not the numbers themselves
+    numbers = iter(dict.fromkeys(re.findall(r"\[PERSOON (\d+)\]", out)))
+    renumbered = {n: str(k) for k, n in enumerate(numbers, 1)}
+    assert re.sub(r"\[PERSOON (\d+)\]", lambda m: f"[PERSOON {renumbered[m[1]]}]", out) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mevrouw Bakker belde. Bakker en slager doen allebei mee aan de markt.",
+        "Het Bos achter de school wordt gemaaid. Bos en heide zijn hier beschermd.",
+        "Mevrouw Visser kwam langs. Visser of boer, iedereen is welkom in de tuin.",
+    ],
+)
+def test_a_surname_that_is_a_word_stays_a_word_where_it_reads_as_one(text: str) -> None:
+    out = pseudonymise(text)
+    second = text.split(". ", 1)[1]
+    assert second in out, out
+
+
+def test_a_surname_known_from_another_report_is_masked_mid_sentence_only() -> None:
+    reports = [
+        report("a", "Mevrouw De Jong opende de buurtkamer."),
+        report("b", "Gisteren sprak De Jong met de wethouder. De Jong was blij."),
+        report("c", "Buurthuis De Linde is open. Zaal De Linde ook."),
+        report("d", "Mevrouw De Linde belde."),
+    ]
+    a, b, c, _ = (p.text for p in Pseudonymiser().fit_transform(reports))
+    assert b.startswith("Gisteren sprak [PERSOON") and b.count("[PERSOON") == 2
+    assert a.split()[1] == b.split()[2]  # the same person in both reports
+    assert c == reports[2].text
+
+
+def test_iso_birth_dates_are_masked_whole() -> None:
+    assert kinds_of("Zij is geboren 1985-03-12 in Utrecht.") == [("birthdate", "1985-03-12")]
+    assert kinds_of("Geb. 1985/03/12, geboren in 1985.") == [
+        ("birthdate", "1985/03/12"),
+        ("birthdate", "1985"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "address"),
+    [
+        (
+            "Adres: Kerkstraat 12a, 1234 AB Amsterdam. Ook kwam de wethouder langs op 12 juni.",
+            "Kerkstraat 12a, 1234 AB Amsterdam",
+        ),
+        ("Adres: Het Rond 5, Houten. Zij is er op 3 mei.", "Het Rond 5, Houten"),
+        (
+            "Bezoekadres: Burg. de Vlugtlaan 3-5 (achterom), open om 10 uur.",
+            "Burg. de Vlugtlaan 3-5",
+        ),
+    ],
+)
+def test_a_labelled_address_ends_where_the_address_ends(line: str, address: str) -> None:
+    assert ("address", address) in kinds_of(line)
+    rest = line[line.index(address) + len(address) :]
+    assert all(line.index(t) < line.index(address) + len(address) for _, t in kinds_of(line))
+    assert rest in pseudonymise(line)
+
+
 # ----------------------------------------------------------------------------- real files
 
 

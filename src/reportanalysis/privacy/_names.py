@@ -87,7 +87,7 @@ _TUSSENVOEGSELS: tuple[tuple[str, ...], ...] = tuple(
             tuple(t.split())
             for t in """van der|van den|van de|van het|van 't|in 't|in de|in den|op de|op den|
             op 't|op ten|uit de|uit den|uit het|van|de|den|der|ter|ten|te|'t|la|le|du|da|dos|
-            von|el|van 'T""".replace("\n", "").split("|")
+            von|el|d'|van 'T""".replace("\n", "").split("|")
         ),
         key=len,
         reverse=True,
@@ -158,7 +158,9 @@ def _tokens(text: str) -> tuple[Tok, ...]:
     )
 
 
-_TOKEN = re.compile(r"['’][tT](?![\w])|[^\W\d_]+(?:[-][^\W\d_]+)*|\d+|\S")
+_TOKEN = re.compile(
+    r"['’][tT](?![\w])|(?<![\w'’])[dD]['’](?=[A-ZÀ-Þ])|[^\W\d_]+(?:[-][^\W\d_]+)*|\d+|\S"
+)
 _SENTENCE_END = frozenset(".!?:;\n‘’“”\"'•-–—*#>(")
 
 
@@ -236,7 +238,10 @@ class NameFinder:
     """Finds person mentions; ``known`` surfaces (from a fitted project) are matched as well.
 
     ``given_names`` and ``surnames`` are names already known to be persons in this project
-    (lower-case first given names and lower-case surnames with tussenvoegsel).
+    (lower-case first given names and lower-case surnames with tussenvoegsel). ``exact_names``
+    are names an analyst listed: :meth:`find_known` finds each wherever it is written as given
+    (case-sensitive, on word boundaries; a tussenvoegsel in either case, "Van Dijk" / "van
+    Dijk"), whether or not the rules would take it for a name.
     """
 
     def __init__(
@@ -244,15 +249,61 @@ class NameFinder:
         lists: NameLists | None = None,
         given_names: Iterable[str] = (),
         surnames: Iterable[str] = (),
+        exact_names: Iterable[str] = (),
     ) -> None:
         self.lists = lists or load_name_lists()
         self.given_names = {g.lower() for g in given_names}
-        self.surnames = {tuple(s.lower().replace("’", "'").split()) for s in surnames}
-        self._surnames_by_first: dict[str, list[tuple[str, ...]]] = {}
-        for key in sorted(self.surnames, key=len, reverse=True):
-            self._surnames_by_first.setdefault(key[0], []).append(key)
+        self.surnames = {_surname_key(s) for s in surnames}
+        self._surnames_by_first = _index_surnames(self.surnames)
+        names = (" ".join(n.split()) for n in exact_names)
+        self.exact_names = tuple(dict.fromkeys(n for n in names if n))
+        self._exact = [(_exact_pattern(n), self.parse_name(n)) for n in self.exact_names]
         #: Equal for finders that find the same mentions (a key for caching their results).
-        self.key = (self.lists, frozenset(self.given_names), frozenset(self.surnames))
+        self.key = (
+            self.lists,
+            frozenset(self.given_names),
+            frozenset(self.surnames),
+            self.exact_names,
+        )
+
+    def parse_name(self, name: str) -> Mention:
+        """The parts of a name written on its own (an analyst's list, a metadata value).
+
+        Initials and given names come before the first tussenvoegsel or the last word; one
+        word alone is a given name when the first-name list has it, else a surname.
+
+            >>> f = NameFinder()
+            >>> names = ["Van Dijk", "J.P. de Vries", "Jorien Kloosterman", "Bos"]
+            >>> [(m.given, m.initials, m.surname) for m in map(f.parse_name, names)]
+            [('', '', 'van dijk'), ('', 'JP', 'de vries'), ('Jorien', '', 'kloosterman'), \
+('', '', 'bos')]
+        """
+        words = name.split()
+        initials: list[str] = []
+        while words and _INITIALS.fullmatch(words[0]):
+            initials += re.findall(r"(Th|[^\W\d_])\.", words.pop(0))
+        low = [w.lower().replace("’", "'") for w in words]
+        cut = next(
+            (
+                j
+                for j in range(len(words) - 1)
+                if any(tuple(low[j : j + len(seq)]) == seq for seq in _TV_BY_FIRST.get(low[j], ()))
+            ),
+            None,
+        )
+        if cut is None:
+            cut = len(words) - 1 if (len(words) > 1 or initials) else len(words)
+        if len(words) == 1 and not initials and low[0] not in self.lists.first_names:
+            cut = 0
+        return Mention(
+            0,
+            len(name),
+            name,
+            given=" ".join(words[:cut]),
+            initials="".join(i[0] for i in initials),
+            surname=" ".join(low[cut:]),
+            rule="exact",
+        )
 
     # -- word tests ---------------------------------------------------------------------
 
@@ -299,7 +350,28 @@ class NameFinder:
                     i += 1
             else:
                 i += 1
-        return _non_overlapping(found)
+        return self._local_surnames(_non_overlapping(found))
+
+    def _local_surnames(self, found: list[Mention]) -> list[Mention]:
+        """A lone word found as a given name ("Jansen vertelt") is a surname when the same
+        text, or the project, uses it as one ("mevrouw Jansen") and it is no first name."""
+        local = {m.surname for m in found if m.surname and m.rule != "known-surname"}
+        local_given = {m.first.lower() for m in found if m.first and m.surname}
+        out = []
+        for m in found:
+            low = m.given.lower()
+            if (
+                m.given
+                and not m.surname
+                and not m.initials
+                and " " not in low
+                and (low in local or (low,) in self.surnames)
+                and low not in local_given
+                and low not in self.lists.first_names
+            ):
+                m = Mention(m.start, m.end, m.text, surname=low, rule=m.rule)
+            out.append(m)
+        return out
 
     def _cap(self, toks: Sequence[Tok], i: int) -> bool:
         if not 0 <= i < len(toks):
@@ -323,6 +395,8 @@ class NameFinder:
             and (len(word) == 1 or word == "Th")
             and toks[i + 1][2] == "."
             and toks[i + 1][0] == toks[i][1]
+            # "Julianaplein 145A." ends in a house number, not an initial
+            and not (i > 0 and toks[i - 1][1] == toks[i][0] and toks[i - 1][2][-1].isalnum())
         )
 
     def _tv_len(self, text: str, toks: Sequence[Tok], i: int) -> int:
@@ -385,6 +459,8 @@ class NameFinder:
         if n and (j == i or self._joined(text, toks, j)):
             k = j + n
             lower_tv = all(toks[t][2][0].islower() or toks[t][2][0] in "'’" for t in range(j, k))
+            if words and all(toks[t][2].isupper() and len(toks[t][2]) > 1 for t in words):
+                lower_tv = lower_tv or all(toks[t][2].isupper() for t in range(j, k))
             sur = toks[k][3] if k < len(toks) else ""
             plain = sur in _NEVER or (self.is_word(sur) and sur not in self.lists.surnames)
             surname_ok = (
@@ -449,7 +525,7 @@ class NameFinder:
     def _at(self, text: str, toks: Sequence[Tok], i: int) -> Mention | None:
         word = toks[i][2]
         if not (word[0].isupper() and word[0].isalpha()):
-            return None
+            return self._titled_tussenvoegsel(text, toks, i)
         chain = self._chain(text, toks, i)
         if chain is None:
             return None
@@ -564,6 +640,21 @@ class NameFinder:
                     return self._mention(text, toks, chain, 1, "speaker")
         return None
 
+    def _titled_tussenvoegsel(self, text: str, toks: Sequence[Tok], i: int) -> Mention | None:
+        """A title, then a lower-case tussenvoegsel and a surname: "dhr. van Dam"."""
+        if not self._tv_len(text, toks, i):
+            return None
+        prev, _ = self._before(text, toks, i)
+        if not (prev in _TITLES or prev.rstrip(".") in _TITLES or prev in _OFFICES):
+            return None
+        chain = self._chain(text, toks, i)
+        if chain is None or chain.surname_word is None:
+            return None
+        # "mevrouw van de Stichting" is no one; after "'t" or "d'" any word is a surname ('t Hart)
+        if toks[chain.surname_word][3] in _NEVER and toks[i][3] not in {"'t", "d'"}:
+            return None
+        return self._mention(text, toks, chain, 0, "title")
+
     def _trim(self, names: list[str]) -> int:
         """How many of the chain's words belong to the name (cut at an ordinary word)."""
         keep = 1
@@ -633,19 +724,50 @@ class NameFinder:
 
     # -- known surfaces -----------------------------------------------------------------
 
-    def find_known(self, text: str) -> list[Mention]:
-        """Mentions of given names and surnames already known to belong to persons."""
+    def find_with_known(self, text: str) -> list[Mention]:
+        """:meth:`find`, then :meth:`find_known` trusting the surnames this text has shown.
+
+        A surname the text itself gives as a name (after a title, with a given name or
+        initials, or a surname known from the project written mid-sentence) is a name
+        everywhere in it, also at a sentence start and also when it is a Dutch word ("Dhr.
+        Pinas belde. Pinas vond het goed.", "Mevrouw De Jong … De Jong").
+        Overlapping mentions are left to the caller.
+        """
+        found = self.find(text)
+        local = {
+            m.surname
+            for m in found
+            if m.surname and m.rule not in {"known-surname", "speech", "speaker"}
+        }
+        known = self.find_known(text, local)
+        # a known surname this text uses mid-sentence ("sprak De Jong") is shown here as well
+        more = {m.surname for m in known if m.rule == "known-surname"} - local
+        if more:
+            known = self.find_known(text, local | more)
+        return found + self._local_surnames(found + known)[len(found) :]
+
+    def find_known(self, text: str, local: Iterable[str] = ()) -> list[Mention]:
+        """Mentions of given names and surnames already known to belong to persons.
+
+        ``local``: surnames (lower case, with tussenvoegsel) this text has shown to be names;
+        they are trusted where a surname known from elsewhere in the project is not (at a
+        sentence start, or when the surname is a Dutch word: "Bos", "Mulder", "De Jong").
+        """
         toks = _tokens(text)
-        out = []
+        trusted = {_surname_key(s) for s in local if s.strip()}
+        local_index = _index_surnames(trusted)
+        out = self._find_exact(text)
         for i, (start, end, word, _low) in enumerate(toks):
-            if not (word[0].isupper() and word[0].isalpha()):
+            capital = word[0].isupper() and word[0].isalpha()
+            if not capital and not self._tv_len(text, toks, i):  # "sprak de Jong", "d'Ancona"
                 continue
             low = word.lower()
             article = i > 0 and toks[i - 1][2].lower() in {"de", "het", "een", "'t", "’t"}
-            if low in self.given_names and not article:
+            if capital and low in self.given_names and not article:
                 out.append(Mention(start, end, word, given=word, rule="known-given"))
                 continue
-            for key in self._surnames_by_first.get(toks[i][3], ()):
+            keys = local_index.get(toks[i][3], []) + self._surnames_by_first.get(toks[i][3], [])
+            for key in sorted(keys, key=len, reverse=True):
                 n = len(key)
                 if i + n > len(toks):
                     continue
@@ -655,18 +777,110 @@ class NameFinder:
                     continue
                 if not all(self._joined(text, toks, i + k) for k in range(1, n)):
                     continue
-                if n == 1 and (
-                    article or (self.is_word(core) and self._sentence_start(text, toks, i))
-                ):
+                if article and n == 1:
                     continue
-                if n > 1 and self.is_word(core):
+                if self.is_word(core) and not self._reads_as_name(text, toks, i, n, key in trusted):
                     continue
                 e = toks[i + n - 1][1]
                 out.append(
-                    Mention(start, e, text[start:e], surname=" ".join(key), rule="known-surname")
+                    Mention(
+                        start,
+                        e,
+                        text[start:e],
+                        surname=_surname_text(text[start:e]),
+                        rule="known-surname",
+                    )
                 )
                 break
         return out
+
+    def _reads_as_name(self, text: str, toks: Sequence[Tok], i: int, n: int, trusted: bool) -> bool:
+        """Whether a known surname that is also a Dutch word ("Bos", "De Jong") at tokens
+        ``i:i+n`` is the name here.
+
+        A surname the text itself has shown to be a name counts also at a sentence start,
+        unless an ordinary word is coordinated with it ("Bakker en slager"). One known from
+        elsewhere in the project counts mid-sentence only, and a tussenvoegsel surname only
+        after a lower-case word ("sprak De Jong"), not after a capitalised one ("Buurthuis
+        De Linde").
+        """
+        if self._sentence_start(text, toks, i):
+            return trusted and not self._coordinated_noun(toks, i + n)
+        return trusted or n == 1 or toks[i - 1][2].islower()
+
+    def _coordinated_noun(self, toks: Sequence[Tok], j: int) -> bool:
+        """Tokens ``j``… read "en/of <ordinary word>": "Bakker en slager", "Visser of boer"."""
+        if j + 1 >= len(toks) or toks[j][3] not in {"en", "of", "noch"}:
+            return False
+        nxt = toks[j + 1][2]
+        return nxt.islower() and nxt not in _FUNCTION_WORDS and self.is_word(nxt)
+
+    def _find_exact(self, text: str) -> list[Mention]:
+        out = []
+        for pattern, parts in self._exact:
+            for m in pattern.finditer(text):
+                out.append(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        m.group(),
+                        given=parts.given,
+                        initials=parts.initials,
+                        surname=parts.surname,
+                        rule="exact",
+                    )
+                )
+        return out
+
+
+_TV_WORDS = frozenset(w for seq in _TUSSENVOEGSELS for w in seq)
+
+
+def _exact_pattern(name: str) -> re.Pattern[str]:
+    """A name as written, on word boundaries; its tussenvoegsels in either case."""
+    parts = []
+    for word in name.split():
+        low = word.lower().replace("’", "'")
+        if low in _TV_WORDS:
+            parts.append(
+                "".join(
+                    f"[{c.upper()}{c.lower()}]"
+                    if c.isalpha()
+                    else "['’]"
+                    if c in "'’"
+                    else re.escape(c)
+                    for c in low
+                )
+            )
+        else:
+            parts.append("".join("['’]" if c in "'’" else re.escape(c) for c in word))
+    return re.compile(r"(?<![\w'’-])" + r"[ \t\u00a0]+".join(parts) + r"(?![\w-])")
+
+
+_INITIALS = re.compile(r"(?:(?:Th|[^\W\d_])\.)+")
+_KEY_TOKEN = re.compile(r"'t(?!\w)|(?<![\w'])d'(?=\w)|[^\W\d_]+(?:-[^\W\d_]+)*|\d+|\S")
+
+
+def _surname_key(surname: str) -> tuple[str, ...]:
+    """A lower-case surname as the lower-case tokens of :func:`_tokens`: "d'ancona" → (d', ancona).
+
+    >>> _surname_key("van 't Hof"), _surname_key("d’Ancona"), _surname_key("o'neill")
+    (('van', "'t", 'hof'), ("d'", 'ancona'), ('o', "'", 'neill'))
+    """
+    return tuple(_KEY_TOKEN.findall(surname.lower().replace("’", "'")))
+
+
+def _surname_text(written: str) -> str:
+    """A surname as written → the form mentions carry: "D’Ancona" → "d'ancona"."""
+    return " ".join(written.lower().replace("’", "'").split())
+
+
+def _index_surnames(surnames: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """Surname keys by their first word, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for key in sorted(surnames, key=len, reverse=True):
+        index.setdefault(key[0], []).append(key)
+    return index
 
 
 _META_LINE = re.compile(

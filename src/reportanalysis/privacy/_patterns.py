@@ -176,13 +176,32 @@ _POSTCODE_RE = re.compile(rf"(?<![\w]){_POSTCODE}")
 _ADDRESS_LABEL = re.compile(
     r"(?im)^[ \t]*(?:adres|woonadres|postadres|bezoekadres)[ \t]*:[ \t]*(.+)$"
 )
+# After an "Adres:" label the street needs no known suffix ("Het Rond 5"): any words up to the
+# first house number (short abbreviations such as "Burg." allowed, no sentence end), then the
+# postcode and town when they follow, or ", Town" at the end of the sentence.
+_LABELLED_ADDRESS = re.compile(
+    r"(?:\b[^\W\d_]{1,5}\.[ \t]?|(?![.!?](?:\s|$))[^\n,;()\d]){1,80}?"
+    rf"{_HOUSE_NO}"
+    rf"(?:,?[ \t]+{_POSTCODE}(?:[ \t]+{_PLACE})?"
+    r"|,[ \t]*[A-ZÀ-Þ][\w'’-]+(?=[ \t]*(?:[.;)\n]|$)))?"
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[;(]")
+
+
+def _labelled_address(value: str) -> str:
+    """The address at the start of a labelled value: not the rest of its line."""
+    m = _LABELLED_ADDRESS.match(value)
+    if m:
+        return m.group()
+    end = _SENTENCE_END.search(value)
+    return value[: end.start() if end else len(value)].rstrip(" ,")
 
 
 def _find_address(text: str) -> Iterable[Found]:
     for m in _ADDRESS.finditer(text):
         yield m.start(), m.end(), "address", " ".join(m.group().lower().split())
     for m in _ADDRESS_LABEL.finditer(text):
-        value = m.group(1).split("(")[0].rstrip(" ,;.")
+        value = _labelled_address(m.group(1))
         if re.search(r"\d", value):
             start = m.start(1)
             yield start, start + len(value), "address", " ".join(value.lower().split())
@@ -202,7 +221,7 @@ _MONTHS = (
 _BIRTHDATE = re.compile(
     r"(?i)(?<!\w)(?:geboren|geb\.|geb|geboortedatum|geboortedag)\s*(?:op|:|in|d\.d\.)?\s*"
     rf"(?P<date>\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}"
-    r"|(?:19|20)\d{2}(?!\d))"
+    r"|(?:19|20)\d{2}(?:[-/.]\d{1,2}){0,2}(?!\d))"  # 1985-03-12 (ISO), 1985-03, 1985
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import random
 import re
 from collections import OrderedDict
@@ -158,14 +159,23 @@ class _Registry:
     by_surname: dict[str, list[_Entity]] = field(default_factory=dict)
 
     def add(
-        self, kind: str, key: tuple[str, ...], original: str, given: str = "", surname: str = ""
+        self,
+        kind: str,
+        key: tuple[str, ...],
+        original: str,
+        given: str = "",
+        surname: str = "",
+        initials: str = "",
     ) -> _Entity:
         ent = self.entities.get(key)
         if ent is None:
-            ent = _Entity(kind, key, original, len(self.entities), given=given, surname=surname)
+            ent = _Entity(
+                kind, key, original, len(self.entities), given, surname, initials=initials
+            )
             self.entities[key] = ent
             if kind == "person" and given and surname:
                 self.by_given.setdefault(given.split()[0].lower(), []).append(ent)
+            if kind == "person" and surname and (given or initials):  # "A. de Roos" too
                 for part in dict.fromkeys((surname, surname.split()[-1])):
                     self.by_surname.setdefault(part, []).append(ent)
         elif len(original) > len(ent.original):
@@ -184,7 +194,8 @@ class _Registry:
         elif m.surname:
             cands = list(self.by_surname.get(m.surname, ()))
             if m.initials:
-                cands = [e for e in cands if e.given[:1].upper() == m.initials[:1].upper()]
+                initial = m.initials[:1].upper()
+                cands = [e for e in cands if (e.given[:1] or e.initials[:1]).upper() == initial]
         else:  # pragma: no cover - a mention always has a given name or a surname
             cands = []
         near = [e for e in cands if e.key in local]
@@ -192,7 +203,7 @@ class _Registry:
             if len(group) == 1:
                 return group[0]
         key = ("person", first, "") if first else ("person", m.initials.lower(), m.surname)
-        return self.add("person", key, m.text, given=m.given, surname=m.surname)
+        return self.add("person", key, m.text, m.given, m.surname, m.initials)
 
     def number(self, seed: int) -> None:
         """Give every entity without a number the next free number of its kind (seeded order)."""
@@ -236,7 +247,7 @@ def _detect_one(
 ) -> tuple[_Found, ...]:
     found = [_Found(s, e, k, v) for s, e, k, v in find_patterns(text, kinds, finder.is_name)]
     if "person" in kinds:
-        mentions = finder.find(text) + (finder.find_known(text) if known else [])
+        mentions = finder.find_with_known(text) if known else finder.find(text)
         found += [_Found(m.start, m.end, "person", m.text, m) for m in mentions]
     return tuple(_select(found, _keep_spans(text, keep)))
 
@@ -301,7 +312,13 @@ class Pseudonymiser:
     "mevr. De Roos" and "A. de Roos" become one ``[PERSOON n]`` where that is unambiguous.
     Numbers are given per kind in an order shuffled with ``seed`` (so a number says nothing
     about where a person first appears). ``extra_names`` are persons to mask wherever they
-    occur; ``keep`` are phrases never masked (a public building, a wethouder's public name).
+    occur: each name exactly as listed (case-sensitive, on word boundaries, a tussenvoegsel in
+    either case), also where the rules would not take it for a name ("Bos", "Van Dijk"); the
+    parts of a longer name (the given name "Jorien", the surname "Kloosterman" of "Jorien
+    Kloosterman") are masked where they read as a name, like any name found in the project.
+    A surname a report shows to be a name (after a title, with a given name) is the same
+    person wherever that report repeats it. ``keep`` are phrases never masked (a public
+    building, a wethouder's public name).
 
     Transforming a report that was not in ``fit`` gives new persons new numbers.
 
@@ -334,9 +351,7 @@ class Pseudonymiser:
         base = NameFinder()
         registry = _Registry()
         # pass 1: full names from the rules, the metadata and the extra names
-        extra: list[Mention] = []
-        for name in self.extra_names:
-            extra += _person_parts(name, base)
+        extra = [base.parse_name(name) for name in self.extra_names if name.strip()]
         for report in reports:
             for mkey, value in report.metadata.items():
                 if isinstance(value, str) and len(value) < 300 and _PERSON_KEY.search(mkey):
@@ -348,7 +363,9 @@ class Pseudonymiser:
                 registry.resolve(m, set())
         given = {m.first for m in mentions if m.first}
         surnames = {m.surname for m in mentions if m.surname}
-        self.finder_ = NameFinder(base.lists, given_names=given, surnames=surnames)
+        self.finder_ = NameFinder(
+            base.lists, given_names=given, surnames=surnames, exact_names=self.extra_names
+        )
         # pass 2: every mention, now also the repeated given names and surnames
         self.registry_ = registry
         self.found_: dict[str, list[tuple[_Found, _Entity]]] = {}
@@ -364,18 +381,23 @@ class Pseudonymiser:
         if found is None:
             (found,) = _detect([text], self.finder_, self.kinds, self.keep, True)
         local: set[tuple[str, ...]] = {
-            ("person", f.mention.first.lower(), f.mention.surname)
-            for f in found
-            if f.mention is not None and f.mention.first and f.mention.surname
+            ("person", (m.first or m.initials).lower(), m.surname)
+            for m in (f.mention for f in found)
+            if m is not None and (m.first or m.initials) and m.surname
         }
-        out = []
-        for f in found:
+
+        def specific(f: _Found) -> int:  # full names first, then initials, then the rest
+            m = f.mention
+            return 2 if m is None or not m.surname else 0 if m.first else 1 if m.initials else 2
+
+        ents: dict[int, _Entity] = {}
+        for k in sorted(range(len(found)), key=lambda k: specific(found[k])):
+            f = found[k]
             if f.mention is not None:
-                ent = self.registry_.resolve(f.mention, local)
+                ents[k] = self.registry_.resolve(f.mention, local)
             else:
-                ent = self.registry_.add(f.kind, (f.kind, f.value), text[f.start : f.end])
-            out.append((f, ent))
-        return out
+                ents[k] = self.registry_.add(f.kind, (f.kind, f.value), text[f.start : f.end])
+        return [(f, ents[k]) for k, f in enumerate(found)]
 
     def _fitted(self) -> None:
         if not hasattr(self, "registry_"):
@@ -427,10 +449,16 @@ class Pseudonymiser:
         return {e.pseudonym: e.original for e in ents if e.number}
 
     def write_key(self, path: str | Path) -> None:
-        """Write :meth:`key` as JSON to ``path`` (the only place the key is ever written)."""
+        """Write :meth:`key` as JSON to ``path`` (the only place the key is ever written).
+
+        The file is readable by its owner only (mode 0600), also when it existed before.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if hasattr(os, "fchmod"):  # an existing file keeps its mode on open: narrow it first
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(self.key(), fh, ensure_ascii=False, indent=1)
             fh.write("\n")
 
