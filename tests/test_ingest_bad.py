@@ -251,3 +251,18 @@ def test_collect_reads_the_rest(tmp_path):
     ]
     with pytest.raises(MissingFileError):
         read_reports(paths, errors="raise")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De\u00a0gemeente\u00a0belt\u00a0Karin\u00a0elke\u00a0week.\u00a0Zij\u00a0is\u00a0blij.",
+        "Ge\u00admeen\u00adte\u200bbelt\u2009elke\u202fweek\u200e en\u2060 Karin\u00a0is blij.",
+    ],
+)
+def test_no_break_spaces_and_format_characters_are_text(tmp_path, text):
+    """Word and web pages put no-break spaces, soft hyphens and zero-width characters in text."""
+    for encoding in ("utf-8", "utf-16"):
+        path = tmp_path / f"verslag-{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        assert read_report(path).text == text

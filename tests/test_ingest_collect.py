@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from reportanalysis.errors import UnsupportedFormatError
 from reportanalysis.ingest import read_report, read_reports
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,3 +164,47 @@ def test_make_sample_regenerates_the_same_text(tmp_path):
         fresh = read_report(tmp_path / f"{stem}.{fmt}")
         committed = read_report(SAMPLE / f"{stem}.{fmt}")
         assert fresh.text == committed.text
+
+
+def _skipped(result) -> dict[str, str]:
+    return {Path(e.path.split("!")[-1]).name: e.reason for e in result.skipped}
+
+
+def test_unreadable_documents_in_folders_and_zips_are_listed_not_dropped(tmp_path):
+    folder = tmp_path / "ronde1"
+    (folder / "fotos").mkdir(parents=True)
+    (folder / "verslag.txt").write_text(TEXT_A, encoding="utf-8")
+    (folder / "notities.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    (folder / "fotos" / "scan.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    (folder / "verslag.wpd").write_bytes(b"\xffWPC")  # an extension we know nothing about
+    (folder / "zonder extensie").write_text(TEXT_B, encoding="utf-8")  # read: bytes decide
+    # clutter and obvious non-documents are left out quietly
+    (folder / "fotos" / "Thumbs.db").write_bytes(b"\x00")
+    (folder / "desktop.ini").write_text("[.ShellClassInfo]", encoding="utf-8")
+    (folder / "~$tities.doc").write_bytes(b"lock")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (folder / "codes.json").write_text("{}", encoding="utf-8")
+    direct = {}
+    for name in ("notities.doc", "fotos/scan.jpg", "verslag.wpd"):
+        with pytest.raises(UnsupportedFormatError) as info:
+            read_report(folder / name)
+        direct[Path(name).name] = info.value.reason
+    assert "save it as .docx" in direct["notities.doc"]
+    assert "OCR" in direct["scan.jpg"]
+
+    from_folder = read_reports(folder)
+    assert [r.id for r in from_folder.reports] == ["verslag", "zonder extensie"]
+    assert _skipped(from_folder) == direct
+    assert all(isinstance(e, UnsupportedFormatError) for e in from_folder.skipped)
+
+    archive = tmp_path / "ronde1.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(folder).as_posix())
+    from_zip = read_reports(archive)
+    assert [r.id for r in from_zip.reports] == ["verslag", "zonder extensie"]
+    assert _skipped(from_zip) == direct
+    assert {e.path for e in from_zip.skipped} == {
+        f"{archive}!{name}" for name in ("fotos/scan.jpg", "notities.doc", "verslag.wpd")
+    }

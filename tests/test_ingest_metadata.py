@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from reportanalysis.ingest import parse_date, parse_metadata
+from reportanalysis.ingest import (
+    metadata_field,
+    metadata_lines,
+    parse_date,
+    parse_metadata,
+    read_reports,
+)
 
 
 def test_dutch_block_with_title_and_blank_lines():
@@ -98,3 +104,96 @@ def test_unparseable_values_are_kept():
 )
 def test_dates(value, iso):
     assert parse_date(value) == iso
+
+
+# --------------------------------------------------------------------------- user audit
+
+
+def test_a_sentence_with_a_colon_after_the_block_is_text():
+    text = (
+        "Initiatief: De Moestuin\nDatum: 3 juli 2023\n\n"
+        "Wethouder Bos zei: we gaan de subsidie verhogen als de buurt meedoet.\n"
+    )
+    assert parse_metadata(text) == {"initiatief": "De Moestuin", "datum": "2023-07-03"}
+    assert metadata_lines(text.splitlines()) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Wethouder Bos zei: we gaan de subsidie verhogen",
+        "De initiatiefnemer zei: „Wij voelen ons niet gehoord door de gemeente.”",
+        "Conclusie: de gemeente moet beter luisteren naar de bewoners van de wijk.",
+        "Anneke: ‘Het gaat goed.’",
+        "Karin vertelde: eerst de straat in.",
+        "Samenvatting: het ging goed. Daarna spraken we over de vergunning en de subsidie.",
+    ],
+)
+def test_sentences_are_not_fields(line):
+    assert metadata_field(line) is None
+    assert parse_metadata(f"Datum: 3 mei 2023\n{line}\n") == {"datum": "2023-05-03"}
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("Wijkagent: mevrouw Jansen", ("wijkagent", "mevrouw Jansen")),
+        (
+            "- **Naam en functie:** Karin, gebiedsmanager",
+            ("naam en functie", "Karin, gebiedsmanager"),
+        ),
+        (
+            "Gesprekspartners: Thijs van Oordt (bewonersinitiatief Groene Lindestraat) en Karin "
+            "Smulders (gebiedsmanager Lindenkwartier).",
+            (
+                "gesprekspartners",
+                "Thijs van Oordt (bewonersinitiatief Groene Lindestraat) en Karin Smulders "
+                "(gebiedsmanager Lindenkwartier).",
+            ),
+        ),
+    ],
+)
+def test_short_labels_and_known_keys_are_fields(line, field):
+    assert metadata_field(line) == field
+
+
+def test_a_blank_line_ends_the_block_unless_a_known_key_follows():
+    text = (
+        "Initiatief: De Moestuin\nDatum: 3 juli 2023\n\n"  # an empty Word paragraph
+        "Gesprekspartners: Thijs en Karin\n\n"
+        "Opmerking: kort\n"
+    )
+    assert parse_metadata(text) == {
+        "initiatief": "De Moestuin",
+        "datum": "2023-07-03",
+        "gesprekspartners": "Thijs en Karin",
+    }
+    assert "gemeente" not in parse_metadata("Datum: 1 mei 2023\n\n\nGemeente: Dalwijk\n")
+
+
+@pytest.mark.parametrize("value", ["31-02-2024", "2024-13-01", "30 februari 2024"])
+def test_a_date_that_does_not_exist_is_not_a_date(value):
+    meta = parse_metadata(f"Initiatief: X\nDatum: {value}\n\nTekst.")
+    assert meta == {"initiatief": "X", "datum_ongeldig": value}
+
+
+def test_an_impossible_date_in_a_table_column_is_flagged(tmp_path):
+    path = tmp_path / "verslagen.csv"
+    path.write_text(
+        "tekst;datum\nDe gemeente belde Karin elke week over de vergunning.;31-02-2024\n",
+        encoding="utf-8",
+    )
+    [report] = read_reports(path).reports
+    assert report.metadata["datum_ongeldig"] == "31-02-2024" and "datum" not in report.metadata
+
+
+def test_words_before_verslag_qualify_the_report_not_name_the_initiative():
+    assert "initiatief" not in parse_metadata("Alleen-lezen verslag over de buurttuin.\nTekst.")
+    assert "initiatief" not in parse_metadata("Alleen-lezen verslag over de buurttuin\nTekst.")
+    assert parse_metadata("Kort verslag van het bezoek aan De Kledingbank\nTekst.") == {
+        "initiatief": "De Kledingbank"
+    }
+    assert parse_metadata("Buurtkamer Het Anker – verslag bezoek 1\nTekst.") == {
+        "bezoek": 1,
+        "initiatief": "Buurtkamer Het Anker",
+    }

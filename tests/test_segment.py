@@ -506,3 +506,88 @@ def test_threaded_use_embeddings_equal_one_call():
     single = USEEmbedder(threads=1, batch_size=64, blas_threads=2).embed(sents)
     assert threaded.shape == (40, 512) and threaded.dtype == np.float32
     np.testing.assert_allclose(threaded, single, atol=1e-5)
+
+
+# --------------------------------------------------------------------------- user audit
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "Initiatief: De Moestuin\nDatum: 3 juli 2023\n\n"
+            "Wethouder Bos zei: we gaan de subsidie verhogen als de buurt meedoet.\n",
+            "Wethouder Bos zei: we gaan de subsidie verhogen als de buurt meedoet.",
+        ),
+        (
+            "Conclusie: de gemeente moet beter luisteren naar de bewoners van de wijk.\n\n"
+            "Hoe verloopt de samenwerking?\nKarin belt elke week met de tuingroep.\n",
+            "Conclusie: de gemeente moet beter luisteren naar de bewoners van de wijk.",
+        ),
+        (
+            "De initiatiefnemer zei: „Wij voelen ons niet gehoord door de gemeente.”\n",
+            "De initiatiefnemer zei: „Wij voelen ons niet gehoord door de gemeente.”",
+        ),
+    ],
+)
+def test_a_sentence_with_a_colon_at_the_top_is_an_anecdote_not_metadata(splitter, text, kept):
+    report = Report(id="x", source="x.txt", format="txt", text=text)
+    assert kept in [a.text for a in splitter.split(report)]
+    assert "metadata" not in [b.kind for b in layout(text) if text[b.start : b.end] == kept]
+
+
+def test_the_metadata_block_still_leaves_the_report(splitter):
+    text = (
+        "Verslag bezoek 1 – De Moestuin\n"
+        "Datum: 3 juli 2023\nGesprekspartners: Thijs van Oordt en Karin Smulders\n\n"
+        "Hoe verloopt de samenwerking?\nKarin belt elke week met de tuingroep over de subsidie.\n"
+    )
+    report = Report(id="x", source="x.txt", format="txt", text=text)
+    assert [b.kind for b in layout(text)][:3] == ["title", "metadata", "metadata"]
+    assert [a.text[:10] for a in splitter.split(report)] == ["Karin belt"]
+
+
+def test_text_about_the_stadsdeel_before_the_first_heading_is_kept(splitter):
+    text = (
+        "Verslag bezoek 1 – Speeltuin Noord\n\n"
+        "Het stadsdeel knapte de speeltuin vorig jaar op; het wijkteam komt elke maand kijken.\n"
+        "\n"
+        "Wat gaat goed?\nDe vrijwilligers voelen zich gesteund door de gemeente.\n"
+    )
+    report = Report(id="x", source="x.txt", format="txt", text=text)
+    assert [a.text[:13] for a in splitter.split(report)] == ["Het stadsdeel", "De vrijwillig"]
+
+
+def test_the_background_rule_never_empties_a_report(splitter):
+    text = (
+        "Verslag bezoek Repair Café\n\n"
+        "Het Repair Café draait elke zaterdag in het buurthuis. Er komen veel ouderen.\n\n"
+        "De vrijwilligers willen graag een vaste ruimte, want nu ruimen ze elke week alles op.\n"
+    )
+    report = Report(id="rc", source="rc.txt", format="txt", text=text)
+    anecdotes = splitter.split(report)
+    assert [a.text[:10] for a in anecdotes] == ["Het Repair", "De vrijwil"]
+    [coverage] = splitter.coverage([report], anecdotes)
+    assert not coverage.empty and coverage.left_out_chars == 0
+
+
+def test_coverage_names_a_report_without_anecdotes_and_the_text_left_out(splitter):
+    empty = Report(
+        id="leeg",
+        source="leeg.txt",
+        format="txt",
+        text=(
+            "Verslag bezoek 2\n\nZijn de afspraken nagekomen?\nDeels.\n"
+            "Karin is bereikbaar via 06-12345678 of karin@dalwijk.nl.\n"
+        ),
+    )
+    structure = Report(id="kop", source="kop.txt", format="txt", text="Verslag\n")
+    report = read(DATA / "wrapped.txt")
+    anecdotes = splitter.split_many([empty, structure, report])
+    cov = {c.report_id: c for c in splitter.coverage([empty, structure, report], anecdotes)}
+    assert cov["leeg"].empty and cov["leeg"].anecdotes == 0 and cov["leeg"].left_out_chars > 40
+    assert not cov["kop"].empty and cov["kop"].text_chars == 0  # only a title: nothing to warn
+    own = [a for a in anecdotes if a.report_id == "wrapped"]
+    assert cov["wrapped"].anecdotes == len(own) > 0 and not cov["wrapped"].empty
+    assert cov["wrapped"].anecdote_chars == sum(a.end - a.start for a in own)
+    assert 0 < cov["wrapped"].left_out_chars < cov["wrapped"].text_chars

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ._decode import decode_bytes
 from ._detect import EXTENSIONS, detect_format
-from ._metadata import parse_date, parse_metadata
+from ._metadata import metadata_field, metadata_lines, parse_date, parse_metadata
 from ._read import IngestResult, read_report, read_reports
 from ._safety import DEFAULT_LIMITS, Limits
 
@@ -25,6 +25,8 @@ __all__ = [
     "Limits",
     "decode_bytes",
     "detect_format",
+    "metadata_field",
+    "metadata_lines",
     "parse_date",
     "parse_metadata",
     "read_report",

@@ -7,6 +7,7 @@ coherent encoding at all.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 from ..errors import DecodingError, EmptyReportError
 
@@ -26,9 +27,18 @@ _WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1", "windows_1252", "cp8
 
 
 def _printable_share(text: str) -> float:
+    """The share of characters that belong in text: printable ones, any whitespace (also
+    no-break and other Unicode spaces) and format characters (soft hyphen, zero-width space,
+    direction marks), which Word and web pages put in ordinary Dutch text.
+
+    >>> _printable_share("Dit\u00a0is\u00a0tekst\u00ad\u200b."), _printable_share("a\x01\x02\x03")
+    (1.0, 0.25)
+    """
     if not text:
         return 1.0
-    ok = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r\f")
+    ok = sum(
+        1 for ch in text if ch.isprintable() or ch.isspace() or unicodedata.category(ch) == "Cf"
+    )
     return ok / len(text)
 
 

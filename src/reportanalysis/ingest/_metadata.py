@@ -8,10 +8,20 @@ key (so a report that opens with ``Anneke: ‘…’`` does not get an ``anneke`
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-__all__ = ["normalise_key", "parse_bezoek", "parse_date", "parse_metadata"]
+__all__ = [
+    "convert_value",
+    "metadata_field",
+    "metadata_lines",
+    "normalise_key",
+    "parse_bezoek",
+    "parse_date",
+    "parse_metadata",
+    "scan_header",
+]
 
 _ALIASES: dict[str, str] = {}
 for _canon, _names in {
@@ -192,6 +202,12 @@ _TITLE_NOISE = re.compile(
 )
 
 
+_REPORT_ABOUT = re.compile(
+    r"\b(?:\w*verslag\w*|report|notities|aantekeningen|notes)\s+(?:van|bij|over|aan|on|of)\s+",
+    re.I,
+)
+
+
 def _from_title(title: str) -> dict[str, Any]:
     """``initiatief`` / ``bezoek`` / ``datum`` / ``locatie`` named by a report's title line.
 
@@ -201,13 +217,17 @@ def _from_title(title: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if not title or len(title) > 150 or not _REPORT_WORD.search(title):
         return found
+    if _SENTENCE_END.search(title):
+        return found  # "Alleen-lezen verslag over de buurttuin." is a sentence, not a title
     n = parse_bezoek_from_title(title)
     if n is not None:
         found["bezoek"] = n
     iso = parse_date(title)
     if iso:
         found["datum"] = iso
-    rest = _TITLE_NOISE.sub(" | ", title)
+    # "Kort verslag van het bezoek aan X": what comes before "verslag van" qualifies the report
+    about = _REPORT_ABOUT.search(title)
+    rest = _TITLE_NOISE.sub(" | ", title[about.end() :] if about else title)
     for pattern, _order in _DATE_PATTERNS:
         rest = pattern.sub(" | ", rest)
     segments = [
@@ -244,47 +264,173 @@ def parse_bezoek_from_title(title: str) -> int | None:
     return None
 
 
-def parse_metadata(text: str) -> dict[str, Any]:
-    """The metadata block at the top of ``text``, keys normalised; else what the title names.
+#: Words that make a "key" a clause ("Wethouder Bos zei: …", "De initiatiefnemer vindt: …").
+_CLAUSE_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """zei zegt zeggen zeiden vertelt vertelde vertelden vroeg vraagt vragen antwoordt
+    antwoordde
+    noemt noemde riep roept schreef schrijft meldt meldde stelt stelde benadrukt benadrukte
+    legt legde concludeert concludeerde vindt vond vinden vonden denkt dacht hoopt hoopte weet
+    wist is was zijn waren heeft had hebben hadden wordt werd kan kon moet moest wil wilde gaat
+    ging komt kwam zagen zag ik jij hij zij wij we ze omdat maar
+    said says asked asks told explained wrote writes thinks thought is was are were has had
+    i he she we they""",
+    )
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"'’”)»]*$")
+_SENTENCE_INSIDE = re.compile(r"[^\W\d_]{4,}[.!?…][\"'’”)»]*\s+[\"'‘“„«(]*[A-Z][^\W\d_]")
+_QUOTE_OPEN = "‘“„«\"'"
 
-    The block is a run of ``Key: value`` lines among the first lines (a title and blank lines
-    may come before it); it ends at the first other line. Nothing in the text is changed.
 
-    >>> parse_metadata("Initiatief: Het Anker\\nBezoek: 2/2\\nDatum: 28 september 2023\\n\\nTekst")
-    {'initiatief': 'Het Anker', 'bezoek': 2, 'datum': '2023-09-28'}
-    >>> parse_metadata("Verslag bezoek 1 – Buurtkamer Het Anker, Merelhof\\nHoe verloopt het?")
-    {'bezoek': 1, 'initiatief': 'Buurtkamer Het Anker', 'locatie': 'Merelhof'}
+def _is_key(raw_key: str) -> bool:
+    """A short label: at most four words that do not make a clause."""
+    words = re.findall(r"[^\W\d_]+", raw_key.lower())
+    return (
+        0 < len(words) <= 4
+        and not _CLAUSE_WORDS.intersection(words)
+        and not re.search(r"[.!?,;…]\s*$", raw_key.strip(" *_"))
+    )
+
+
+def _is_sentence(value: str) -> bool:
+    """Whether a value reads as running text: a quotation, several sentences, or one long
+    sentence (eight words or more, final punctuation). Initials and titles ("dhr. K. Dekker")
+    do not end a sentence."""
+    if value[:1] in _QUOTE_OPEN:
+        return True
+    long = len(value.split()) >= 8
+    return long and bool(_SENTENCE_INSIDE.search(value) or _SENTENCE_END.search(value))
+
+
+def metadata_field(line: str, *, title: bool = False) -> tuple[str, str] | None:
+    """``(key, value)`` when ``line`` is a metadata field, else ``None``.
+
+    Known keys (Dutch or English: ``Datum``, ``Gesprekspartners`` …) always count, whatever
+    their value. Any other key must be a short label: a few words, no verb of speech or clause
+    ("Wethouder Bos zei: …"), no final punctuation; and its value must not read as running text
+    (a quotation, or a sentence of eight words or more).
+    With ``title`` the line may be the report's title ("Verslag bezoek 1: Het Anker").
+
+    >>> metadata_field("**Datum:** 3 mei 2023"), metadata_field("Wijkagent: mevrouw Jansen")
+    (('datum', '3 mei 2023'), ('wijkagent', 'mevrouw Jansen'))
+    >>> metadata_field("Wethouder Bos zei: we verhogen de subsidie") is None
+    True
+    >>> metadata_field("Conclusie: de gemeente moet beter luisteren naar de bewoners.") is None
+    True
     """
-    lines = text.splitlines()[:40]
-    block: dict[str, Any] = {}
+    line = _strip_markup(line)
+    m = _KV.match(line)
+    if not m:
+        return None
+    value = m.group(2).strip().strip("*_").strip()
+    key = normalise_key(m.group(1))
+    if not value or len(value) > 300:
+        return None
+    if title and _TITLE_KEY.fullmatch(key):
+        return None  # "Verslag bezoek 1: Buurtkamer Het Anker" is a title, not a field
+    if key not in _ALIASES.values() and (not _is_key(m.group(1)) or _is_sentence(value)):
+        return None
+    return key, value
+
+
+def scan_header(lines: Sequence[str]) -> tuple[str, list[tuple[int, str, str]], bool]:
+    """The title, the metadata fields ``(line number, key, value)`` and whether a known key is
+    among them, from the first lines of a report.
+
+    The block is a run of ``Key: value`` lines among the first lines: a title (up to three
+    lines) and blank lines may come before it. A blank line or any other line ends it; only a
+    known key's line may continue it after a single blank line (Word documents often hold an
+    empty paragraph between fields).
+    """
+    fields: list[tuple[int, str, str]] = []
     known = False
-    started = False
     title = ""
     skipped = 0
-    for raw in lines:
+    blank_after = 0  # blank lines since the last field
+    for n, raw in enumerate(lines[:40]):
         line = _strip_markup(raw)
         if not line or set(line) <= set("-=*_"):
+            if fields:
+                blank_after += 1
+                if blank_after > 1:
+                    break
             continue
-        m = _KV.match(line)
-        value = m.group(2).strip().strip("*_").strip() if m else ""
-        if m and not started and not title and _TITLE_KEY.fullmatch(normalise_key(m.group(1))):
-            m = None  # "Verslag bezoek 1: Buurtkamer Het Anker" is a title, not a field
-        if m and value and len(value) <= 300:
-            key = normalise_key(m.group(1))
-            if key in _ALIASES.values():
-                known = True
-            if key not in block:
-                block[key] = _convert(key, value)
-            started = True
+        field = metadata_field(line, title=not fields and not title)
+        if field and blank_after and field[0] not in _ALIASES.values():
+            break
+        if field:
+            fields.append((n, *field))
+            known = known or field[0] in _ALIASES.values()
+            blank_after = 0
             continue
-        if started:
+        if fields:
             break
         if not title:
             title = line
         skipped += 1
         if skipped > 3:
             break
-    result = block if known else {}
+    return title, fields, known
+
+
+def metadata_lines(lines: Sequence[str]) -> list[int]:
+    """The numbers of the lines that :func:`parse_metadata` reads as its metadata block.
+
+    >>> metadata_lines(["Verslag", "Datum: 3 mei", "", "Wethouder Bos zei: ja, dat doen we."])
+    [1]
+    >>> metadata_lines(["Anneke: ‘Het gaat goed.’", "Mehmet: ‘Zeker.’"])
+    []
+    """
+    _title, fields, known = scan_header(lines)
+    return [n for n, _k, _v in fields] if known else []
+
+
+def _invalid_date(value: str) -> bool:
+    """A value written like a date that does not exist (31-02-2024, 2024-13-01)."""
+    return parse_date(value) is None and bool(
+        re.search(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b", value)
+        or any(p.search(value) for p, _o in _DATE_PATTERNS[2:])
+    )
+
+
+def convert_value(key: str, value: str, metadata: dict[str, Any]) -> None:
+    """Put ``key: value`` into ``metadata`` in canonical form, unless the key is there already.
+
+    ``bezoek`` becomes a number and ``datum`` an ISO date where they can; other values are
+    kept as written. A date that does not exist ("31-02-2024") is not a date: it goes to
+    ``datum_ongeldig`` (as written) so that nothing downstream takes it for one.
+
+    >>> meta = {}
+    >>> convert_value("datum", "31-02-2024", meta); meta
+    {'datum_ongeldig': '31-02-2024'}
+    """
+    if key in metadata:
+        return
+    if key == "datum" and _invalid_date(value):
+        metadata.setdefault("datum_ongeldig", value)
+        return
+    metadata[key] = _convert(key, value)
+
+
+def parse_metadata(text: str) -> dict[str, Any]:
+    """The metadata block at the top of ``text``, keys normalised; else what the title names.
+
+    The block is a run of ``Key: value`` lines among the first lines (a title and blank lines
+    may come before it); it ends at a blank line or the first other line (see
+    :func:`scan_header`). Unknown keys count only in a block that also holds a known key.
+    Nothing in the text is changed.
+
+    >>> parse_metadata("Initiatief: Het Anker\\nBezoek: 2/2\\nDatum: 28 september 2023\\n\\nTekst")
+    {'initiatief': 'Het Anker', 'bezoek': 2, 'datum': '2023-09-28'}
+    >>> parse_metadata("Verslag bezoek 1 – Buurtkamer Het Anker, Merelhof\\nHoe verloopt het?")
+    {'bezoek': 1, 'initiatief': 'Buurtkamer Het Anker', 'locatie': 'Merelhof'}
+    """
+    title, fields, known = scan_header(text.splitlines())
+    result: dict[str, Any] = {}
+    if known:
+        for _n, key, value in fields:
+            convert_value(key, value, result)
     for key, value in _from_title(title).items():
         result.setdefault(key, value)
     return result

@@ -18,7 +18,7 @@ from ..errors import (
 )
 from ..model import Report
 from ._decode import decode_bytes
-from ._detect import EXTENSIONS, detect_format, is_ignored_name
+from ._detect import detect_format, is_ignored_name, unsupported_reason
 from ._metadata import parse_metadata
 from ._safety import DEFAULT_LIMITS, Limits, open_zip, read_member
 from ._tables import TableOptions
@@ -131,14 +131,17 @@ def _archive(data: bytes, source: str, opts: _Options) -> list[_Item | _Err]:
             name = info.filename
             if info.is_dir() or is_ignored_name(name):
                 continue
-            if PurePosixPath(name).suffix.lower() not in EXTENSIONS:
-                continue
             member = f"{source}!{name}"
             try:
-                fmt = detect_format(member)
+                if PurePosixPath(name).suffix.lower() == ".zip":
+                    raise UnsupportedFormatError(member, "archives inside archives are not read")
+                reason = unsupported_reason(name)
+                if reason:
+                    raise UnsupportedFormatError(member, reason)
+                raw = read_member(zf, info, source, opts.limits)
+                fmt = detect_format(name, raw[:2048])  # the name alone: '.zip!x' is no suffix
                 if fmt == "zip":
                     raise UnsupportedFormatError(member, "archives inside archives are not read")
-                raw = read_member(zf, info, source, opts.limits)
                 out.extend(_texts(raw, member, fmt, PurePosixPath(name).stem, opts))
             except InputError as exc:
                 out.append(_Err.of(exc))
@@ -181,8 +184,10 @@ def _load(path: str, opts: _Options) -> list[_Item | _Err]:
 def _expand(paths: str | Path | Iterable[str | Path]) -> list[str | _Err]:
     """Files to read, in order: folders recursively and sorted, hidden and lock files left out.
 
-    In a folder only files with a report extension are taken; a file named explicitly is
-    always tried (and refused with a reason when it cannot be read).
+    In a folder, files with a report extension (or none: their first bytes decide) are read;
+    other files (``.doc``, images) become refusals with the reason a file named explicitly
+    gets, so they are listed among the skipped inputs instead of vanishing. Only hidden files,
+    Office lock files and system clutter are left out quietly (:func:`is_ignored_name`).
     """
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -194,11 +199,12 @@ def _expand(paths: str | Path | Iterable[str | Path]) -> list[str | _Err]:
             for root, dirs, files in os.walk(p):
                 dirs[:] = [d for d in dirs if not is_ignored_name(d)]
                 for name in files:
-                    if is_ignored_name(name) or Path(name).suffix.lower() not in EXTENSIONS:
-                        continue
-                    found.append(os.path.join(root, name))
+                    if not is_ignored_name(name):
+                        found.append(os.path.join(root, name))
             found.sort(key=lambda f: Path(f).relative_to(p).as_posix())
-            out.extend(found)
+            for f in found:
+                reason = unsupported_reason(f)
+                out.append(_Err("UnsupportedFormatError", f, reason) if reason else f)
         elif not p.exists():
             out.append(_Err("MissingFileError", str(given), "does not exist; check the path"))
         else:

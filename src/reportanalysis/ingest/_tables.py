@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import CorruptFileError, EmptyReportError, InputError, UnsupportedFormatError
 from ._decode import decode_bytes
-from ._metadata import normalise_key, parse_bezoek, parse_date
+from ._metadata import convert_value, normalise_key
 from ._office import safe_container
 from ._safety import DEFAULT_LIMITS, Limits
 
@@ -57,15 +57,6 @@ def _find(header: list[str], name: str, source: str, what: str) -> int:
     )
 
 
-def _meta_value(key: str, value: str) -> Any:
-    if key == "datum":
-        return parse_date(value) or value
-    if key == "bezoek":
-        n = parse_bezoek(value)
-        return n if n is not None else value
-    return value
-
-
 def rows_to_reports(
     table: list[list[str]], source: str, options: TableOptions, extra: dict[str, Any]
 ) -> tuple[list[Row], list[InputError]]:
@@ -99,7 +90,7 @@ def rows_to_reports(
         for i in meta_cols:
             if r[i].strip():
                 key = normalise_key(header[i])
-                meta[key] = _meta_value(key, r[i].strip())
+                convert_value(key, r[i].strip(), meta)  # a date that does not exist is flagged
         row_id = r[id_col].strip() if id_col is not None and r[id_col].strip() else None
         rows.append(Row(text=text, row=n, row_id=row_id, metadata=meta))
     return rows, errors

@@ -3,6 +3,7 @@
 - :func:`sentences` — Dutch sentence spans (spaCy's blank Dutch tokenizer + rules);
 - :func:`layout` — title, metadata, headings, guide questions, bullets, paragraphs;
 - :class:`Splitter` — groups sentences into anecdotes, each with its section and exact offsets;
+- :meth:`Splitter.coverage` — per report, its anecdotes and the text they leave out;
 - :func:`split_reports`, :func:`split_frame` — the same as functions, the latter as a DataFrame.
 """
 
@@ -15,6 +16,7 @@ from .splitter import (
     COLLABORATION_TERMS,
     LIST_HEADINGS,
     SPLIT_COLUMNS,
+    SplitCoverage,
     Splitter,
     anecdote_rows,
     split_frame,
@@ -32,6 +34,7 @@ __all__ = [
     "Block",
     "CueWeights",
     "SentenceSplitter",
+    "SplitCoverage",
     "Splitter",
     "anecdote_rows",
     "layout",

@@ -42,6 +42,7 @@ __all__ = [
     "LIST_HEADINGS",
     "VISIT_DESCRIPTION",
     "SPLIT_COLUMNS",
+    "SplitCoverage",
     "Splitter",
     "split_frame",
     "split_reports",
@@ -60,7 +61,8 @@ BACKGROUND_HEADINGS = (
 COLLABORATION_TERMS = (
     r"\b(?:gemeente\w*|ambtena\w*|beleid\w*|\w*adviseur|\w*manager|\w*regisseur|\w*coördinator"
     r"|\w*consulent|afdeling\w*|wethouder\w*|college|collega\w*|samenwerk\w*|contact\w*"
-    r"|vergunning\w*|subsidie\w*|aanspreekpunt\w*|loket\w*|samen|afspr\w*|afgespr\w*|overleg\w*|raad\w*)\b"
+    r"|vergunning\w*|subsidie\w*|aanspreekpunt\w*|loket\w*|samen|afspr\w*|afgespr\w*|overleg\w*|raad\w*"
+    r"|stadsde\w*|\w*wijkteam\w*|\w*buurtteam\w*|\w*gebiedsteam\w*|wijkagent\w*|handhav\w*)\b"
 )
 #: Columns of :func:`split_frame`, the same as the ``split --format jsonl`` lines.
 SPLIT_COLUMNS: tuple[str, ...] = ("report", "start", "end", "text", "section", "order", "id")
@@ -78,6 +80,32 @@ VISIT_DESCRIPTION = (
 _STATUS_ITEM = re.compile(r"^[^:]{1,40}:\s*\S")
 
 
+@dataclass(frozen=True)
+class SplitCoverage:
+    """How much of one report's text became anecdotes (see :meth:`Splitter.coverage`).
+
+    ``text_chars`` counts the report's body: every block of its :func:`layout` but the title and
+    the metadata block (headings and guide questions included, so a report with anecdotes
+    always leaves some text out). ``empty`` is the case to warn about: a report with text and
+    not one anecdote.
+    """
+
+    report_id: str
+    anecdotes: int
+    text_chars: int
+    anecdote_chars: int
+
+    @property
+    def left_out_chars(self) -> int:
+        """Characters of the body in no anecdote."""
+        return max(self.text_chars - self.anecdote_chars, 0)
+
+    @property
+    def empty(self) -> bool:
+        """The report has text but gave no anecdote."""
+        return self.anecdotes == 0 and self.text_chars > 0
+
+
 @dataclass
 class _Candidate:
     """A paragraph's sentences still to be grouped, or a bullet item (one anecdote)."""
@@ -85,6 +113,7 @@ class _Candidate:
     report: int
     block: Block
     spans: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # all, before any is left out
     breaks: set[tuple[int, int]] = field(default_factory=set)  # sentences that must open a group
     # Per break before sentence i (element 0 unused): 0 when the signals decide it, +1e6 when a
     # break is forced, -inf when it is forbidden (inside a quotation, after a colon).
@@ -228,9 +257,17 @@ class Splitter:
             zone = c.block.section is None and leading.get(c.report, True)
             first = (c.report, c.block.section) not in seen
             seen.add((c.report, c.block.section))
+            c.sentences = spans
             c.spans = self._drop_non_anecdotes(reports[c.report].text, c, spans, zone, first)
             if c.block.section is not None or c.spans:
                 leading[c.report] = False
+        # The background rule never empties a report: when it left nothing of a report that has
+        # prose, that prose is kept (a report about a "stadsdeel" whose wording our terms miss).
+        kept = {c.report for c in candidates if c.block.kind == "bullet" or c.spans}
+        for c in paragraphs:
+            if c.report not in kept:
+                text = reports[c.report].text
+                c.spans = self._drop_non_anecdotes(text, c, c.sentences, False, False, False)
         several = [c for c in paragraphs if len(c.spans) > 1]  # one sentence: nothing to cut
         for c in several:
             c.forced = self._forced(reports[c.report].text, c)
@@ -245,6 +282,40 @@ class Splitter:
             out.extend(self._anecdotes(report, by_report.get(r, [])))
             if progress is not None:
                 progress(r + 1, len(reports))
+        return out
+
+    def coverage(
+        self, reports: Sequence[Report], anecdotes: Sequence[Anecdote]
+    ) -> list[SplitCoverage]:
+        """Per report, how many anecdotes it gave and how much of its text they hold.
+
+        A report that gives no anecdote at all deserves a warning (``empty``): the command
+        line and the pipeline use this to say so instead of leaving the report out silently.
+
+        >>> from reportanalysis.model import Report
+        >>> r = Report(id="r", source="r.txt", format="txt",
+        ...            text="Wat is er gebeurd?\\nDeels.\\nContact: 06-12345678\\n")
+        >>> sp = Splitter(embedder="none")
+        >>> [c] = sp.coverage([r], sp.split(r)); (c.anecdotes, c.empty, c.left_out_chars > 0)
+        (0, True, True)
+        """
+        count: dict[str, int] = {}
+        chars: dict[str, int] = {}
+        for a in anecdotes:
+            count[a.report_id] = count.get(a.report_id, 0) + 1
+            chars[a.report_id] = chars.get(a.report_id, 0) + (a.end - a.start)
+        out = []
+        for report in reports:
+            blocks = layout(
+                report.text,
+                guide_questions=self.guide_questions,
+                heading_max_words=self.heading_max_words,
+                question_max_words=self.question_max_words,
+            )
+            body = sum(b.end - b.start for b in blocks if b.kind not in ("title", "metadata"))
+            out.append(
+                SplitCoverage(report.id, count.get(report.id, 0), body, chars.get(report.id, 0))
+            )
         return out
 
     # -- steps ---------------------------------------------------------------------------------
@@ -319,12 +390,19 @@ class Splitter:
         return out
 
     def _drop_non_anecdotes(
-        self, text: str, c: _Candidate, spans: list[tuple[int, int]], leading: bool, first: bool
+        self,
+        text: str,
+        c: _Candidate,
+        spans: list[tuple[int, int]],
+        leading: bool,
+        first: bool,
+        background_rule: bool = True,
     ) -> list[tuple[int, int]]:
         """Leave out a summary answer, contact details, the visit's own description and, in
         background text (``leading``: before any heading), what only describes the place: the
         ``first`` paragraph of such a section up to its first sentence about the collaboration,
-        a later paragraph only when no sentence in it is about the collaboration."""
+        a later paragraph only when no sentence in it is about the collaboration. Without
+        ``background_rule`` background text is kept like any other."""
         if spans and len(text[spans[0][0] : spans[0][1]].split()) <= self.short_answer_words:
             spans = spans[1:]
         contact = re.compile(self.contact_details)
@@ -338,8 +416,9 @@ class Splitter:
         c.breaks = {spans[i] for n, i in enumerate(kept) if n and kept[n - 1] != i - 1}
         spans = [spans[i] for i in kept]
         section = c.block.section
-        background = leading or (
-            section is not None and re.search(self.background_headings, section, re.IGNORECASE)
+        background = background_rule and (
+            leading
+            or (section is not None and re.search(self.background_headings, section, re.IGNORECASE))
         )
         if background and spans:
             collab = re.compile(self.collaboration_terms, re.IGNORECASE)

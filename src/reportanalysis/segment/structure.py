@@ -21,14 +21,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..ingest import metadata_lines
 from .sentences import _strip, continues, line_spans, wrap_width
 
 __all__ = ["Block", "layout", "normalise_question"]
 
 _BULLET = re.compile(r"^\s*(?:[-*•–—·▪○►◦]|\(?\d{1,2}[.)]|\(?[a-zA-Z][)]|[a-z]\.)\s+(?=\S)")
 _NUMBERED = re.compile(r"^\s*\(?\d{1,2}[.)]\s+(?=\S)")
-_META = re.compile(r"^\s*([A-Za-zÀ-ÿ][\w .&/()-]{0,40}?)\s*:\s*\S")
 _END_PUNCT = ".!?…;,"
+_CLOSERS = "\"'’”»)]"  # closing quotes and brackets after a sentence's final mark
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 
 
@@ -74,7 +75,7 @@ def _words(text: str) -> int:
 def _classify(
     line: str,
     *,
-    header_zone: bool,
+    metadata: bool,
     questions: frozenset[str],
     heading_max_words: int,
     question_max_words: int,
@@ -83,6 +84,8 @@ def _classify(
     stripped = line.strip()
     if len(stripped) > 1 and stripped[0] == "|" and stripped[-1] == "|":
         return "table"  # a Markdown table row: structure (status lists), not an anecdote
+    if metadata:
+        return "metadata"
     s = plain(line)
     if not s:
         return "heading" if markdown_heading else "prose"
@@ -95,8 +98,6 @@ def _classify(
         return "heading"
     if _BULLET.match(s) and not _NUMBERED.match(s):
         return "bullet"
-    if header_zone and (m := _META.match(s)) and _words(m.group(1)) <= 4:
-        return "metadata"
     if s.endswith(":") and _words(s) <= heading_max_words:
         return "label"
     if _NUMBERED.match(s):
@@ -120,9 +121,13 @@ def layout(
     numbered or cased, even without a question mark. A line is a *heading* when it has at most
     ``heading_max_words`` words, starts upper-case and has no final punctuation; a *question* when
     it ends in "?" and has at most ``question_max_words`` words; a *label* when it ends in ":".
-    Lines of the form ``Key: value`` before the first heading or paragraph are *metadata*, and
-    the first line is the *title* unless it is metadata.
+    The lines :func:`reportanalysis.ingest.metadata_lines` reads as the metadata block
+    (``Key: value`` lines at the top, ended by a blank line or other text; a known key among
+    them; keys that are short labels and values that are not running text) are *metadata*,
+    unless a heading or paragraph came first; the first line is the *title* unless it is
+    metadata.
     """
+
     questions = frozenset(normalise_question(q) for q in guide_questions)
     lines = line_spans(text)
     width = wrap_width(text)
@@ -130,6 +135,7 @@ def layout(
     section: str | None = None
     header_zone = True
     para: list[int] = []  # line numbers of the open paragraph
+    meta = set(metadata_lines([text[ls:le] for ls, le in lines[:40]]))
 
     def close_paragraph() -> None:
         if para:
@@ -148,7 +154,7 @@ def layout(
         close_paragraph()
         kind = _classify(
             line,
-            header_zone=header_zone,
+            metadata=header_zone and n in meta,
             questions=questions,
             heading_max_words=heading_max_words,
             question_max_words=question_max_words,
@@ -159,7 +165,7 @@ def layout(
             and kind in ("heading", "label", "prose")
             and _words(line) <= 20
             and not _NUMBERED.match(line)
-            and (kind != "prose" or line.strip()[-1:] not in ".!?")
+            and (kind != "prose" or line.strip().rstrip(_CLOSERS)[-1:] not in ".!?…")
         ):
             kind = "title"
         if kind == "prose":
