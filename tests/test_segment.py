@@ -319,6 +319,15 @@ def test_cli_split_table_and_skipped_files(tmp_path):
     assert [r["order"] for r in rows] == list(range(5))
     assert rows[0]["id"] == f"bullets:{rows[0]['start']}-{rows[0]['end']}"
 
+    # A report with text but not one anecdote is named, not silently passed over.
+    questions = tmp_path / "vragen.txt"
+    questions.write_text(
+        "Verslag bezoek 1\n\nWat gaat goed?\n\nWat kan beter?\n\nHoe is het contact ontstaan?\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["split", str(questions), "--no-embeddings", "-o", str(out)])
+    assert result.exit_code == 0 and "vragen: 0 anekdotes" in result.output
+
 
 # --------------------------------------------------------------------------- other styles
 

@@ -270,7 +270,8 @@ def split_command(
     try:
         result = read_reports(paths, errors="collect")
         splitter = Splitter(embedder="none" if no_embeddings else None)
-        rows = anecdote_rows(splitter.split_many(result.reports))
+        anecdotes = splitter.split_many(result.reports)
+        rows = anecdote_rows(anecdotes)
         if pseudonymise:
             from .privacy import pseudonymise_rows
 
@@ -281,6 +282,11 @@ def split_command(
     write_rows(rows, fmt, output, columns=SPLIT_COLUMNS if fmt is OutputFormat.jsonl else table)
     for line in iter_errors(result.skipped):
         typer.echo(line, err=True)
+    for c in splitter.coverage(result.reports, anecdotes):
+        if c.empty:
+            typer.echo(
+                f"let op: {c.report_id}: 0 anekdotes ({c.text_chars} tekens tekst)", err=True
+            )
     raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
 
 
@@ -368,6 +374,8 @@ def run_command(
         ) from exc
     for line in iter_errors(result.skipped):
         typer.echo(line, err=True)
+    for report_id in result.info.get("without_anecdotes", []):
+        typer.echo(f"let op: {report_id}: 0 anekdotes (zie {out}/run.log)", err=True)
     names = ", ".join(sorted(p.name for p in result.outputs.values()))
     typer.echo(f"Rapport geschreven naar {out}/ ({names})")
     raise typer.Exit(result.exit_code)

@@ -536,7 +536,7 @@ def _run(
         tick(len(reports), len(reports))
 
     with timer.stage("split") as tick:
-        anecdotes = _split(reports, config, project, tick)
+        anecdotes, empty = _split(reports, config, project, tick)
     frame = _anecdote_frame(anecdotes, pseudo)
     texts = list(frame["text"])
     log.info("%d reports, %d anecdotes", len(reports), len(anecdotes))
@@ -617,6 +617,7 @@ def _run(
         "inputs": tables.settings["inputs"],
         "input_hashes": dict(zip(tables.reports["id"], tables.reports["sha256"], strict=True)),
         "skipped": [{"path": shown(e.path), "reason": e.reason} for e in skipped],
+        "without_anecdotes": [pseudo.mask(r) if tables.pseudonymised else r for r in empty],
         "counts": {
             "reports": len(reports),
             "anecdotes": len(frame),
@@ -671,13 +672,21 @@ def _split(
     config: Config,
     project: Project | None,
     tick: Callable[[int, int | None], None],
-) -> list[Anecdote]:
+) -> tuple[list[Anecdote], list[str]]:
+    """The anecdotes, and the ids of reports with text but not one anecdote (logged)."""
     from .segment import Splitter
 
     splitter = Splitter(**config.split)
     anecdotes = splitter.split_many(reports, progress=tick)
+    empty = []
+    for c in splitter.coverage(reports, anecdotes):
+        if c.empty:
+            empty.append(c.report_id)
+            log.warning(
+                "%s: 0 anecdotes; %d characters of text left out", c.report_id, c.text_chars
+            )
     if project is None:
-        return anecdotes
+        return anecdotes, empty
     by_report: dict[str, list[Anecdote]] = {r.id: [] for r in reports}
     for a in anecdotes:
         by_report[a.report_id].append(a)
@@ -694,7 +703,7 @@ def _split(
                 label.end,
             )
         out.extend(update.anecdotes)
-    return out
+    return out, empty
 
 
 def _manual_labels(project: Project | None) -> pd.DataFrame | None:
