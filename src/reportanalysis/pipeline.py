@@ -673,7 +673,8 @@ def _split(
     project: Project | None,
     tick: Callable[[int, int | None], None],
 ) -> tuple[list[Anecdote], list[str]]:
-    """The anecdotes, and the ids of reports with text but not one anecdote (logged)."""
+    """The anecdotes, and the ids of reports with text but not one anecdote (logged, as is
+    the share of each report's text the anecdotes hold)."""
     from .segment import Splitter
 
     splitter = Splitter(**config.split)
@@ -684,6 +685,14 @@ def _split(
             empty.append(c.report_id)
             log.warning(
                 "%s: 0 anecdotes; %d characters of text left out", c.report_id, c.text_chars
+            )
+        else:
+            log.info(
+                "%s: %d anecdotes hold %.0f%% of the text (headings, guide questions, background "
+                "and lists are left out)",
+                c.report_id,
+                c.anecdotes,
+                100 * c.anecdote_chars / max(c.text_chars, 1),
             )
     if project is None:
         return anecdotes, empty
