@@ -76,3 +76,26 @@ def test_errors_are_reported_in_dutch_with_exit_2(tmp_path: Path) -> None:
     code, out = _run("import", hostile, "--project", tmp_path / "p.ra")
     assert code == EXIT_FAILED and "'../../buiten.txt' points outside the archive" in out
     assert not (tmp_path / "p.ra").exists()  # no empty project left behind
+
+
+def test_export_is_pseudonymised_unless_originals_are_asked_for(tmp_path: Path) -> None:
+    from reportanalysis.model import Anecdote
+
+    report = tmp_path / "zon_1.txt"
+    report.write_text(
+        "Initiatief: Zonnedak\n\nAnneke de Roos belde Thijs Bakker over de subsidie.\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "bron.ra"
+    with Project.create(source) as p:
+        (stored,) = p.add_reports([report]).reports
+        start = stored.text.index("Anneke")
+        a = Anecdote.from_span(stored, start, stored.text.index(".", start) + 1)
+        p.set_anecdotes(stored.id, [a])
+        p.label(p.anecdotes()[0], "geld", coder="fleur")
+    masked, plain = tmp_path / "uit.csv", tmp_path / "intern.csv"
+    assert _run("export", "--project", source, "-o", masked)[0] == EXIT_OK
+    assert _run("export", "--project", source, "-o", plain, "--originals")[0] == EXIT_OK
+    shown, original = masked.read_text("utf-8-sig"), plain.read_text("utf-8-sig")
+    assert "[PERSOON" in shown and "Anneke" not in shown and "Bakker" not in shown
+    assert "Anneke de Roos belde Thijs Bakker" in original

@@ -152,7 +152,7 @@ def test_export_validates_against_the_refi_schemas(project: Project, tmp_path: P
 
 
 def test_export_layout_guids_and_code_point_positions(project: Project, tmp_path: Path) -> None:
-    out = export_qdpx(project, tmp_path / "x.qdpx", time=WHEN)
+    out = export_qdpx(project, tmp_path / "x.qdpx", time=WHEN, originals=True)
     ns = {"q": "urn:QDA-XML:project:1.0"}
     doc = etree.fromstring(_qde(out))
     with zipfile.ZipFile(out) as zf:
@@ -197,7 +197,7 @@ def test_export_twice_writes_the_same_bytes(project: Project, tmp_path: Path) ->
 def test_round_trip_keeps_reports_anecdotes_codes_labels_and_coders(
     project: Project, tmp_path: Path
 ) -> None:
-    out = export_qdpx(project, tmp_path / "x.qdpx", time=WHEN)
+    out = export_qdpx(project, tmp_path / "x.qdpx", time=WHEN, originals=True)
     with Project.create(tmp_path / "terug.ra") as back:
         summary = import_qdpx(out, back)
         assert isinstance(summary, ImportSummary)
@@ -376,7 +376,7 @@ def test_imported_fixtures_export_valid_projects(tmp_path: Path) -> None:
     with Project.create(tmp_path / "alles.ra") as p:
         for name in ("nvivo.qdpx", "maxqda.qdpx", "atlasti.qdpx"):
             import_qdpx(FIXTURES / name, p)
-        out = export_qdpx(p, tmp_path / "alles.qdpx", time=WHEN)
+        out = export_qdpx(p, tmp_path / "alles.qdpx", time=WHEN, originals=True)
         assert xsd.validate(etree.fromstring(_qde(out))), xsd.error_log
         with Project.create(tmp_path / "terug.ra") as back:
             summary = import_qdpx(out, back)
@@ -443,3 +443,78 @@ def test_codebook_with_repeated_names_and_odd_colours(tmp_path: Path) -> None:
     assert book["Knelpunten/Overig"].parent == "Knelpunten"
     assert book["Knelpunten/Overig"].color == "#0a0"
     assert book["Knelpunten"].color is None  # "rood" is no colour the schema allows
+
+
+# --------------------------------------------------------------------------- privacy
+
+NAMES = ("Anneke", "Mehmet", "Sanne")
+
+
+def _members(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n).decode("utf-8") for n in zf.namelist()}
+
+
+def test_export_is_pseudonymised_by_default_and_positions_fit_the_pseudonymised_text(
+    project: Project, tmp_path: Path
+) -> None:
+    out = export_qdpx(project, tmp_path / "x.qdpx", time=WHEN)
+    members = _members(out)
+    for name, text in members.items():
+        assert not any(n in text for n in NAMES), name
+    assert any("[PERSOON" in t for n, t in members.items() if n.startswith("sources/"))
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    doc = etree.fromstring(_qde(out))
+    assert schema("Project.xsd").validate(doc)
+    n_selections = 0
+    for src in doc.iterfind(".//q:TextSource", ns):
+        text = members[f"sources/{src.get('guid')}.txt"]
+        for sel in src.iterfind("q:PlainTextSelection", ns):
+            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            assert text[start:end] == sel.get("name")
+            n_selections += 1
+    assert n_selections == 8  # six codings, two anecdotes without codings
+    originals = _members(export_qdpx(project, tmp_path / "o.qdpx", time=WHEN, originals=True))
+    assert any("Mehmet" in t for t in originals.values())
+
+
+def test_text_variables_and_section_descriptions_are_pseudonymised(tmp_path: Path) -> None:
+    text = (
+        "Initiatief: Repair Café Oost\n\n"
+        "Kees Dekker vertelde dat Fatima Yılmaz elke maand langskomt.\n"
+        "Daarna ging het over de huur van het buurthuis.\n"
+    )
+    meta = {"gesprekspartners": "Kees Dekker en Fatima Yılmaz", "bezoek": 1}
+    with Project.create(tmp_path / "p.ra") as p:
+        report = Report("repair_1", "repair_1.txt", "txt", text, meta)
+        p.add_report(report)
+        span = _span(text, "Kees Dekker vertelde dat Fatima Yılmaz elke maand langskomt.")
+        p.set_anecdotes("repair_1", [Anecdote.from_span(report, *span, section="Kees:")])
+        p.label(p.anecdotes()[0], "Vrijwilligers", coder="fleur")
+        members = _members(export_qdpx(p, tmp_path / "x.qdpx", time=WHEN))
+    qde = members["project.qde"]
+    for name in ("Kees", "Dekker", "Fatima", "Yılmaz"):
+        assert not any(name in t for t in members.values()), name
+    assert re.search(r"<TextValue>\[PERSOON \d+\] en \[PERSOON \d+\]</TextValue>", qde)
+    assert "<Description>[PERSOON" in qde
+
+
+def test_pseudonymised_export_comes_back_onto_the_original_text(
+    project: Project, tmp_path: Path
+) -> None:
+    out = export_qdpx(project, tmp_path / "x.qdpx", time=WHEN)
+    # into the project it came from: the same anecdotes and labels, nothing new
+    again = import_qdpx(out, project)
+    assert (again.reports, again.anecdotes, again.labels) == (0, 0, 0), again.lines()
+    assert again.ok and any("mapped onto the original text" in n for n in again.notes)
+    # into a project with the same reports but no anecdotes yet (coded in another tool)
+    with Project.create(tmp_path / "terug.ra") as back:
+        for r in project.reports():
+            back.add_report(r)
+        summary = import_qdpx(out, back)
+        assert summary.ok, summary.skipped
+        assert summary.reports == 0
+        assert [(a.id, a.text) for a in back.anecdotes()] == [
+            (a.id, a.text) for a in project.anecdotes()
+        ]
+        assert _codings(back) == _codings(project)

@@ -72,7 +72,7 @@ def test_round_trip_keeps_anecdotes_labels_sources_and_confidence(
 
 
 def test_csv_columns_and_neutralised_formulas(project: Project, tmp_path: Path) -> None:
-    out = export_segments(project, tmp_path / "s.csv")
+    out = export_segments(project, tmp_path / "s.csv", originals=True)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel recognises UTF-8
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
@@ -149,3 +149,43 @@ def test_reports_with_manual_edits_keep_their_anecdotes(project: Project, tmp_pa
     assert [(lb.anecdote_id, lb.code) for lb in placed] == [(merged.id, "Formule")]
     assert any("manual segment edits" in n for n in summary.notes)
     assert [item for item, _ in summary.skipped] == ["row 3"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_tables_show_pseudonymised_text_by_default_and_still_round_trip(
+    project: Project, tmp_path: Path, suffix: str
+) -> None:
+    out = export_segments(project, tmp_path / f"s{suffix}")
+    if suffix == ".csv":
+        rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    else:
+        rows = [list(r) for r in load_workbook(out).active.iter_rows(values_only=True)]
+    texts = [str(r[3]) for r in rows[1:]]
+    assert not any("Mehmet" in t or "Sanne" in t for t in texts)
+    assert any(t.startswith("[PERSOON") for t in texts)
+    assert any(t.startswith(("'@[PERSOON", "@[PERSOON")) for t in texts)  # still neutralised
+    # rows are matched by report and offsets: they come back onto the original anecdotes
+    with _fresh(tmp_path, "terug.ra") as back:
+        summary = import_segments(out, back)
+        assert summary.ok, summary.skipped
+        assert _state(back) == _state(project)
+    originals = export_segments(project, tmp_path / f"o{suffix}", originals=True)
+    with _fresh(tmp_path, "terug2.ra") as back:
+        assert import_segments(originals, back).ok
+        assert _state(back) == _state(project)
+
+
+def test_a_pseudonymised_table_edited_by_hand_is_still_checked(
+    project: Project, tmp_path: Path
+) -> None:
+    out = export_segments(project, tmp_path / "s.csv")
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    rows[1][3] = rows[1][3].replace("terug", "nooit terug")
+    edited = tmp_path / "bewerkt.csv"
+    with open(edited, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    with _fresh(tmp_path, "terug.ra") as back:
+        summary = import_segments(edited, back)
+        reasons = dict(summary.skipped)
+        assert set(reasons) == {"row 2"} and "text differs" in reasons["row 2"]
+        assert "Mehmet" not in reasons["row 2"]  # the message shows no original names either

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from reportanalysis.errors import ConfigError
+from reportanalysis.labels import agreement
 from reportanalysis.model import AnalysisTables, Anecdote, content_hash
 from reportanalysis.report import build_recommendations, render
 from reportanalysis.report.recommend import split_sentences
+from reportanalysis.report.render_md import render_md
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 if not DEV.is_dir():
@@ -145,6 +147,7 @@ def make_tables(*, settings: dict | None = None) -> AnalysisTables:
         [
             {
                 "anecdote_id": a,
+                "report_id": a.rpartition(":")[0],
                 "code": c,
                 "coder": coder,
                 "source": "manual",
@@ -154,7 +157,6 @@ def make_tables(*, settings: dict | None = None) -> AnalysisTables:
             for a, c, coder, tm in labels
         ]
     )
-    agreed = sum(a[1] == b[1] for a, b in zip(labels[::2], labels[1::2], strict=True))
     return AnalysisTables(
         reports=reports,
         anecdotes=anecdotes,
@@ -163,7 +165,7 @@ def make_tables(*, settings: dict | None = None) -> AnalysisTables:
             [{"code": c, "name": n, "definition": d} for c, (n, d) in PRACTICES.items()]
         ),
         labels=label_frame,
-        agreement={"percent_agreement": round(agreed / len(rows), 3), "n_double_coded": len(rows)},
+        agreement=agreement(label_frame).to_dict(),
         settings=settings
         if settings is not None
         else {
@@ -273,7 +275,7 @@ def test_overview_counts_the_dev_set(recs):
     assert {c.key: c.count for c in o.kinds} == dict(Counter(g["kind"] for g in gold))
     assert (o.period_start, o.period_end) == ("2023-02-21", "2023-09-28")
     assert o.coders == ("ambtenaar-1", "initiatiefnemer-1") and o.n_labels == 2 * len(gold)
-    assert 0 < o.agreement["percent_agreement"] < 1
+    assert 0 < o.agreement.overall.percent < 1
     assert recs.anecdotes[0].ref == "A1" and recs.anecdotes[0].report_id == "anker_1"
 
 
@@ -455,6 +457,8 @@ def test_xlsx_has_the_tables_and_matrices(rendered, recs):
         "werkpraktijken",
         "thema x werkpraktijk",
         "thema x soort",
+        "overeenstemming",
+        "verschillen",
         "bezoek 1 vs 2",
     ]
     rows = list(wb["anekdotes"].iter_rows(values_only=True))
@@ -470,7 +474,8 @@ def test_markdown_has_the_sections(rendered, recs):
     md = rendered["md"].read_text(encoding="utf-8")
     assert md.startswith("# Leren van samenwerking")
     assert "## Samenvatting" in md and f"### 1. {recs.themes[0].label}" in md
-    assert len(re.findall(r"^\| A\d+ \|", md, flags=re.MULTILINE)) == len(recs.anecdotes)
+    listed = md[md.index("### Anekdotes") :]
+    assert len(re.findall(r"^\| A\d+ \|", listed, flags=re.MULTILINE)) == len(recs.anecdotes)
 
 
 HOSTILE = [
@@ -663,3 +668,146 @@ def test_no_anecdotes_still_gives_a_report(tmp_path):
     assert recs.overview.n_anecdotes == 0 and recs.themes == () and not recs.change.available
     files = render(recs, tmp_path)
     assert json.loads(files["json"].read_text(encoding="utf-8"))["overview"]["n_anecdotes"] == 0
+
+
+# --------------------------------------------------------------------------- audit fixes
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    doc = docx.Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_agreement_is_a_readable_table_in_every_format(rendered, recs, tables):
+    from openpyxl import load_workbook
+
+    from reportanalysis.report.templating import decimal
+
+    figures = agreement(tables.labels)
+    alpha, kappa = figures.overall["alpha"], figures.overall["kappa"]
+    ag = recs.overview.agreement
+    assert ag.coders == ("ambtenaar-1", "initiatiefnemer-1")
+    assert [r.code for r in ag.rows] == [None, *figures.per_code["code"]]
+    assert ag.overall.disagreements == figures.disagreements["anecdote_id"].nunique() > 0
+    assert len(ag.disagreements) == len(figures.disagreements)
+    assert all(d.ref.startswith("A") for d in ag.disagreements)
+    md = rendered["md"].read_text(encoding="utf-8")
+    html = rendered["html"].read_text(encoding="utf-8")
+    word = _docx_text(rendered["docx"])
+    overall = (
+        f"| *Alle codes samen* | {figures.overall['units']} | "
+        f"{round(100 * figures.overall['percent'])}% | {decimal(kappa, 'nl')} | "
+        f"{decimal(alpha, 'nl')} | {ag.overall.disagreements} |"
+    )
+    assert overall in md
+    assert "," in decimal(alpha, "nl") and decimal(alpha, "nl") in html
+    for text in (md, html, word):
+        assert "{'" not in text and "'alpha'" not in text and "disagreements:" not in text
+        assert "Krippendorffs α" in text and "Cohens κ" in text
+        assert f"Bij {ag.overall.disagreements} anekdotes verschillen de codeurs" in text
+        assert "Verschillen tussen codeurs" in text  # where they are listed
+    assert '<h4 id="disagreements">' in html and '<a href="#A1">A1</a>' in html
+    wb = load_workbook(rendered["xlsx"], read_only=True)
+    rows = list(wb["verschillen"].iter_rows(values_only=True))
+    assert len(rows) == 1 + len(figures.disagreements)
+    assert list(wb["overeenstemming"].iter_rows(values_only=True))[1][4] == pytest.approx(alpha)
+    english = render_md(build_recommendations(tables, language="en"))
+    assert f"| {decimal(kappa, 'en')} | {decimal(alpha, 'en')} |" in english
+    assert "." in decimal(alpha, "en")
+
+
+def test_markdown_tables_and_paragraphs_stay_apart(rendered, recs):
+    markdown_it = pytest.importorskip("markdown_it")
+    md = rendered["md"].read_text(encoding="utf-8")
+    tokens = markdown_it.MarkdownIt("commonmark").enable("table").parse(md)
+    headers = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "table_open":
+            first_th = next(j for j in range(i, len(tokens)) if tokens[j].type == "th_open")
+            headers.append(tokens[first_th + 1].content)
+    # the reports, the settings, the disagreements and the anecdotes are four tables
+    for first in ("Verslag", "Instelling", "Ref."):
+        assert first in headers, headers
+    assert headers.count("Ref.") == 2
+    n_rows = sum(1 for tok in tokens if tok.type == "tr_open")
+    assert n_rows >= len(recs.anecdotes) + len(recs.appendix.reports)
+    paragraphs = [
+        tokens[i + 1].content for i, tok in enumerate(tokens) if tok.type == "paragraph_open"
+    ]
+    assert paragraphs.count("**Uit de verslagen**") == len(recs.themes)
+    intro = [p for p in paragraphs if p.startswith(f"{recs.themes[0].size} anekdotes uit")]
+    assert intro and "Kernwoorden" not in intro[0] and "Uit de verslagen" not in intro[0]
+    assert any(p.startswith("Kernwoorden: ") for p in paragraphs)
+    # and without a parser: a blank line before and after every table
+    lines = md.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("|") and i and not lines[i - 1].startswith("|"):
+            assert lines[i - 1] == "", lines[i - 1 : i + 1]
+        if line.startswith("|") and i + 1 < len(lines) and not lines[i + 1].startswith("|"):
+            assert lines[i + 1] == "", lines[i : i + 2]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_counts_of_one_take_the_singular(tmp_path, language):
+    recs = build_recommendations(
+        tiny_tables([("Het hek bleef dicht tot de gemeente belde.", "hek", "succes")]),
+        language=language,
+    )
+    out = render(recs, tmp_path, formats=["md", "html", "docx"])
+    texts = [out["md"].read_text(encoding="utf-8"), out["html"].read_text(encoding="utf-8")]
+    texts.append(_docx_text(out["docx"]))
+    wrong = {
+        "nl": ("1 verslagen", "1 successen", "1 anekdotes", "1 initiatieven", "1 thema's"),
+        "en": ("1 reports", "1 successes", "1 anecdotes", "1 initiatives", "1 themes"),
+    }[language]
+    right = {
+        "nl": ("1 anekdote uit 1 verslag van 1 initiatief", "1 succes"),
+        "en": ("1 anecdote from 1 report on 1 initiative", "1 success"),
+    }[language]
+    for text in texts:
+        assert not any(w in text for w in wrong), [w for w in wrong if w in text]
+        assert all(r in text for r in right), [r for r in right if r not in text]
+    many = build_recommendations(
+        tiny_tables([("Het hek bleef dicht.", "hek", "knelpunt"), ("Nog een.", "hek", "knelpunt")])
+    )
+    assert "2 knelpunten" in render_md(many) and "2 anekdotes" in render_md(many)
+
+
+def _simulated_lab(hex_colour: str, matrix: list[list[float]] | None) -> list[float]:
+    """CIELAB of a colour as seen with a colour-vision deficiency (Machado et al. 2009)."""
+    import numpy as np
+
+    c = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    if matrix is not None:
+        linear = np.clip(np.array(matrix) @ linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    x = xyz @ linear / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(x > 0.008856, np.cbrt(x), 7.787 * x + 16 / 116)
+    return [116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])]
+
+
+def test_kind_colours_stay_apart_for_colour_blind_readers(recs):
+    import itertools
+    import math
+
+    from reportanalysis.report.charts import KIND_COLOURS, make_charts
+
+    deficiencies = {
+        "normal": None,
+        "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                       [-0.003882, -0.048116, 1.051998]],
+        "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                         [-0.011820, 0.042940, 0.968881]],
+        "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                       [0.004733, 0.691367, 0.303900]],
+    }  # fmt: skip
+    for name, matrix in deficiencies.items():
+        labs = [_simulated_lab(c, matrix) for c in KIND_COLOURS.values()]
+        closest = min(math.dist(a, b) for a, b in itertools.combinations(labs, 2))
+        assert closest >= 20, (name, closest)  # the old green/red/amber: 12.7 with protanopia
+    svg = make_charts(recs)["kinds"].decode("utf-8").lower()
+    assert all(colour in svg for colour in KIND_COLOURS.values())

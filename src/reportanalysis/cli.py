@@ -659,12 +659,23 @@ def export_command(
         InteropFormat | None,
         typer.Option("--format", help="qdpx, qdc, csv of xlsx (standaard: volgens -o)."),
     ] = None,
+    originals: Annotated[
+        bool,
+        typer.Option(
+            "--originals",
+            help="Originele tekst exporteren in plaats van gepseudonimiseerde (alleen intern; "
+            "behandel het bestand als het projectbestand).",
+        ),
+    ] = False,
 ) -> None:
-    """Een project exporteren naar REFI-QDA (.qdpx, .qdc) of een tabel (.csv, .xlsx)."""
+    """Een project exporteren naar REFI-QDA (.qdpx, .qdc) of een tabel (.csv, .xlsx).
+
+    De tekst is gepseudonimiseerd zoals bij de laatste run; een teruggelezen export komt op de
+    originele tekst terecht."""
     from .interop import export_file
 
     try:
-        written = export_file(project, output, fmt.value if fmt else None)
+        written = export_file(project, output, fmt.value if fmt else None, originals=originals)
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"geschreven: {written}")

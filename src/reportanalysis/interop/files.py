@@ -79,18 +79,28 @@ def import_file(path: str | Path, project: Project | str | Path) -> ImportSummar
     return import_segments(path, project)
 
 
-def export_file(project: Project | str | Path, path: str | Path, fmt: str | None = None) -> Path:
-    """Export ``project`` as ``fmt`` (qdpx, qdc, csv, xlsx; default: by the extension)."""
+def export_file(
+    project: Project | str | Path,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    originals: bool = False,
+) -> Path:
+    """Export ``project`` as ``fmt`` (qdpx, qdc, csv, xlsx; default: by the extension).
+
+    Texts, report ids and metadata are pseudonymised as in the project's last run, unless
+    ``originals`` is True (a codebook holds no report text either way).
+    """
     from ..project import Project
 
     path = Path(path)
     fmt = _format(path, fmt)
     if not isinstance(project, Project):
         with Project.open(project) as opened:
-            return export_file(opened, path, fmt)
+            return export_file(opened, path, fmt, originals=originals)
     if fmt == "qdpx":
-        return export_qdpx(project, path)
+        return export_qdpx(project, path, originals=originals)
     if fmt == "qdc":
         export_qdc(project, path)
         return path
-    return export_segments(project, path, fmt=fmt)
+    return export_segments(project, path, fmt=fmt, originals=originals)

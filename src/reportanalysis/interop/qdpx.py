@@ -8,6 +8,14 @@ coder; an anecdote without labels is a selection without coding; report metadata
 variables. GUIDs are derived from our ids, so exporting twice (with the same ``time``) writes
 the same bytes.
 
+By default the export is pseudonymised like everything that circulates (the project's last
+run's privacy settings, see :mod:`.masking`): the source texts, their names, the selections'
+names and descriptions and the text variables show pseudonyms, and the positions point into
+the pseudonymised texts. Importing such a file (or what another tool made of it) into a
+project that holds the original reports finds each report by its pseudonymised text and maps
+the positions back onto the original. ``originals=True`` writes the original texts: a file
+to treat like the project itself.
+
 :func:`import_qdpx` reads what those tools write, tolerantly (any namespace version,
 ``sources/`` or ``Sources/``, any ``.qde`` name, BOMs, CRLF, one selection per code or several
 codings per selection, codes that are folders and codable, sets). Positions are checked
@@ -45,6 +53,7 @@ from .summary import ImportSummary
 
 if TYPE_CHECKING:
     from ..project import Project
+    from .masking import Masking
 
 __all__ = ["PROJECT_NS", "export_qdpx", "import_qdpx", "project_codebook"]
 
@@ -118,29 +127,37 @@ def _add_selections(
     anecdotes: Sequence[Anecdote],
     by_anecdote: dict[str, list[Label]],
     user_guid: dict[str, str],
+    masking: Masking | None = None,
 ) -> None:
     """One PlainTextSelection per label (one Coding by the label's coder), and one without a
-    coding for an anecdote without labels; the anecdote's section is the Description."""
+    coding for an anecdote without labels; the anecdote's section is the Description. With
+    ``masking`` positions, names and descriptions are those of the pseudonymised text."""
     from lxml import etree
 
     for a in anecdotes:
         todo: list[Label | None] = [
             *sorted(by_anecdote.get(a.id, []), key=lambda lb: (lb.code, lb.coder))
         ]
+        start, end, text, section, aid = a.start, a.end, a.text, a.section, a.id
+        if masking is not None:
+            start, end = masking.span(a.report_id, a.start, a.end)
+            text = masking.by_report[a.report_id].text[start:end]
+            section = masking.mask(a.section) if a.section else a.section
+            aid = Anecdote.make_id(masking.report_id(a.report_id), start, end)
         for label in todo or [None]:
-            ident = (a.id,) if label is None else (a.id, label.code, label.coder)
+            ident = (aid,) if label is None else (aid, label.code, label.coder)
             attrs = {
                 "guid": stable_guid("selection", *ident),
-                "name": xml_text(a.text),
-                "startPosition": str(a.start),
-                "endPosition": str(a.end),
+                "name": xml_text(text),
+                "startPosition": str(start),
+                "endPosition": str(end),
             }
             if label is not None:
                 attrs["creatingUser"] = user_guid[label.coder]
                 attrs["creationDateTime"] = _stamp(label.time)
             sel = etree.SubElement(src, _NS + "PlainTextSelection", attrs)
-            if a.section:
-                etree.SubElement(sel, _NS + "Description").text = xml_text(a.section)
+            if section:
+                etree.SubElement(sel, _NS + "Description").text = xml_text(section)
             if label is None:
                 continue
             coding = etree.SubElement(
@@ -163,20 +180,25 @@ def export_qdpx(
     *,
     codebook: str | None = None,
     time: datetime | None = None,
+    originals: bool = False,
 ) -> Path:
     """Write the project as a REFI-QDA ``.qdpx``; returns the path written.
 
     ``codebook`` names the codebook to export (default: the one saved last), ``time`` the
     creation time written into the file (default: now; fix it for byte-identical exports).
-    Suggestions that were not accepted are no codings and are left out.
+    Suggestions that were not accepted are no codings and are left out. Texts, report names
+    and text variables are pseudonymised unless ``originals`` is True (or privacy was switched
+    off for the project's last run).
     """
     from lxml import etree
 
     from ..project import Project
+    from .masking import project_masking
 
     if not isinstance(project, Project):
         with Project.open(project) as opened:
-            return export_qdpx(opened, path, codebook=codebook, time=time)
+            return export_qdpx(opened, path, codebook=codebook, time=time, originals=originals)
+    masking = None if originals else project_masking(project)
     moment = time or datetime.now(UTC)
     stamp = _stamp(moment)
     book = project_codebook(project, codebook)
@@ -225,21 +247,26 @@ def export_qdpx(
         for lb in labels:
             by_anecdote.setdefault(lb.anecdote_id, []).append(lb)
         for report in reports:
-            guid = stable_guid("source", report.id)
-            members[f"sources/{guid}.txt"] = report.text.encode("utf-8")
+            name, text, metadata = report.id, report.text, report.metadata
+            if masking is not None:
+                name = masking.report_id(report.id)
+                text = masking.by_report[report.id].text
+                metadata = masking.mask_metadata(report.metadata)
+            guid = stable_guid("source", name)
+            members[f"sources/{guid}.txt"] = text.encode("utf-8")
             src = etree.SubElement(
                 sources,
                 _NS + "TextSource",
                 {
                     "guid": guid,
-                    "name": xml_text(report.id),
+                    "name": xml_text(name),
                     "plainTextPath": f"internal://{guid}.txt",
                     "creationDateTime": stamp,
                 },
             )
-            _add_selections(src, by_report.get(report.id, []), by_anecdote, user_guid)
+            _add_selections(src, by_report.get(report.id, []), by_anecdote, user_guid, masking)
             for key, kind in variables.items():
-                value = report.metadata.get(key)
+                value = metadata.get(key)
                 if not isinstance(value, str | int | float | bool) or value != value:
                     continue
                 if kind != "Text" and isinstance(value, str):
@@ -641,9 +668,23 @@ def import_qdpx(
             doc_sets.setdefault(m, []).append(set_name)
 
     ours = origin.startswith("reportanalysis")  # our selection descriptions are sections
-    existing = {r.sha256: r.id for r in project.reports()}
-    taken = {r.id for r in project.reports()}
+    before = project.reports()
+    existing = {r.sha256: r.id for r in before}
+    taken = {r.id for r in before}
+    masked: list[tuple[Masking, dict[str, str]] | None] = []
+
+    def pseudonymised() -> tuple[Masking, dict[str, str]] | None:
+        """The project's pseudonymised reports (as its exports show them), by sha256."""
+        from .masking import Masking, privacy_settings
+
+        if not masked:
+            params = privacy_settings(project) if before else None
+            m = Masking.fit(before, **params) if params is not None else None
+            masked.append((m, m.by_sha256()) if m is not None else None)
+        return masked[0]
+
     spans: list[Span] = []
+    mapped: list[str] = []
     for src in sources:
         metadata = {
             **parse_metadata(src.text),
@@ -654,7 +695,15 @@ def import_qdpx(
         if src.guid in doc_sets:
             metadata["refi_sets"] = doc_sets[src.guid]
         report = Report(id="", source=f"{path.name}:{src.name}", format="qdpx", text=src.text)
-        if report.sha256 in existing:
+        back = None  # the masking that maps this source's positions onto an original report
+        found = pseudonymised() if report.sha256 not in existing else None
+        if found is not None and report.sha256 in found[1]:
+            back = found[0]
+            rid = found[1][report.sha256]
+            mapped.append(rid)
+        if back is not None:
+            pass
+        elif report.sha256 in existing:
             rid = existing[report.sha256]
             summary.note(f"source {src.name!r}: same text as report {rid!r}; that report was used")
         else:
@@ -670,6 +719,9 @@ def import_qdpx(
         for sel, start, end in resolve_positions(src, origin, summary):
             what = f"selection {sel.guid or sel.start} in source {src.name!r}"
             section = (sel.description or None) if ours else None
+            if back is not None:
+                start, end = back.to_original(rid, start, end)
+                section = None  # a pseudonymised heading; the original is not known here
             spans.append(Span(rid, start, end, what=what, section=section))
             for code_guid, coding_user in sel.codes:
                 code = tree.by_guid.get(code_guid)
@@ -678,6 +730,12 @@ def import_qdpx(
                     continue
                 who = coder(coding_user, sel.user, src.user, project_user)
                 spans.append(Span(rid, start, end, code=code, coder=who, what=what))
+    if mapped:
+        summary.note(
+            f"{len(mapped)} source(s) hold the pseudonymised text of a report of the project "
+            f"({', '.join(mapped[:3])}{' …' if len(mapped) > 3 else ''}): their positions were "
+            "mapped onto the original text"
+        )
     # The codebook first, so the labels placed next are codes the project knows.
     if tree.codes:
         merge_codebook(project, tree.codebook((root.get("name") or path.stem).strip()), summary)

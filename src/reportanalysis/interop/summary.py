@@ -19,6 +19,8 @@ class ImportSummary:
     >>> s.skip("selection 3f2a…", "lies outside the text")
     >>> s.ok, s.lines()[0]
     (False, 'project.qdpx: 2 verslagen, 0 anekdotes, 0 codes, 5 labels, 0 gebruikers')
+    >>> ImportSummary(source="x.csv", reports=1, labels=1, users=1).lines()[0]
+    'x.csv: 1 verslag, 0 anekdotes, 0 codes, 1 label, 1 gebruiker'
     """
 
     source: str = ""
@@ -44,9 +46,16 @@ class ImportSummary:
 
     def lines(self) -> list[str]:
         """A short Dutch summary for the command line, one line per item."""
+        counts = (
+            (self.reports, "verslag", "verslagen"),
+            (self.anecdotes, "anekdote", "anekdotes"),
+            (self.codes, "code", "codes"),
+            (self.labels, "label", "labels"),
+            (self.users, "gebruiker", "gebruikers"),
+        )
         out = [
-            f"{self.source}: {self.reports} verslagen, {self.anecdotes} anekdotes, "
-            f"{self.codes} codes, {self.labels} labels, {self.users} gebruikers"
+            f"{self.source}: "
+            + ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
         ]
         out += [f"  let op: {n}" for n in self.notes]
         out += [f"  overgeslagen: {item}: {reason}" for item, reason in self.skipped]

@@ -6,6 +6,13 @@ it. ``start``/``end`` are ``str`` offsets into the report's text; on import the 
 must be what the report holds there (whitespace may differ: spreadsheets mangle line breaks),
 else the row is skipped and reported.
 
+Exports show pseudonymised text by default (the project's last run's privacy settings, see
+:mod:`.masking`): the ``text`` column holds the pseudonymised slice and ``report`` the id with
+names masked, while ``start``/``end`` keep pointing into the original report. Import matches a
+row by report and offsets and accepts either text, so a pseudonymised table comes back onto
+the original anecdotes. ``originals=True`` exports the original text (treat that file like the
+project itself).
+
 Cells that start with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would be read as
 formulas by a spreadsheet. In Excel files they are written as text cells with Excel's quote
 prefix (the value is unchanged); in CSV files they get a leading apostrophe, which
@@ -34,6 +41,7 @@ from .summary import ImportSummary
 
 if TYPE_CHECKING:
     from ..project import Project
+    from .masking import Masking
 
 __all__ = [
     "SEGMENT_COLUMNS",
@@ -81,14 +89,26 @@ def _format(path: Path, fmt: str | None = None) -> str:
     raise UnsupportedFormatError(path, f"segments go to .csv or .xlsx, not {suffix!r}")
 
 
-def segment_rows(project: Project) -> list[dict[str, Any]]:
-    """The rows :func:`export_segments` writes, report by report, anecdote by anecdote."""
+def segment_rows(project: Project, *, originals: bool = False) -> list[dict[str, Any]]:
+    """The rows :func:`export_segments` writes, report by report, anecdote by anecdote.
+
+    ``text`` and ``report`` are pseudonymised unless ``originals`` (or privacy was switched
+    off for the project's last run); ``start``/``end`` always point into the original text.
+    """
+    from .masking import project_masking
+
+    masking = None if originals else project_masking(project)
     by_anecdote: dict[str, list[Any]] = {}
     for lb in project.labels():
         by_anecdote.setdefault(lb.anecdote_id, []).append(lb)
     rows: list[dict[str, Any]] = []
     for a in project.anecdotes():
-        base = {"report": a.report_id, "start": a.start, "end": a.end, "text": a.text}
+        base = {
+            "report": masking.report_id(a.report_id) if masking else a.report_id,
+            "start": a.start,
+            "end": a.end,
+            "text": masking.text(a.report_id, a.start, a.end) if masking else a.text,
+        }
         labels = sorted(by_anecdote.get(a.id, []), key=lambda lb: (lb.code, lb.coder))
         if not labels:
             rows.append({**base, "code": "", "coder": "", "source": "", "confidence": None})
@@ -106,21 +126,26 @@ def segment_rows(project: Project) -> list[dict[str, Any]]:
 
 
 def export_segments(
-    project: Project | str | Path, path: str | Path, *, fmt: str | None = None
+    project: Project | str | Path,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    originals: bool = False,
 ) -> Path:
     """Write the project's coded segments to ``path`` (``.csv`` or ``.xlsx``); returns it.
 
     ``fmt`` (csv, xlsx) overrides the extension. CSV is UTF-8 with a byte-order mark (so Excel
-    opens it right), comma-separated.
+    opens it right), comma-separated. Texts and report ids are pseudonymised unless
+    ``originals`` is True.
     """
     from ..project import Project
 
     if not isinstance(project, Project):
         with Project.open(project) as opened:
-            return export_segments(opened, path, fmt=fmt)
+            return export_segments(opened, path, fmt=fmt, originals=originals)
     path = Path(path)
     fmt = _format(path, fmt)
-    rows = segment_rows(project)
+    rows = segment_rows(project, originals=originals)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
@@ -247,12 +272,24 @@ def import_segments(
     records = _read_csv(path) if fmt == "csv" else _read_xlsx(path, limits)
     summary = ImportSummary(source=str(path))
     reports = {r.id: r for r in project.reports()}
+    masking: list[Masking | None] = []  # built once, when a row needs it
+
+    def masked() -> Masking | None:
+        from .masking import project_masking
+
+        if not masking:
+            masking.append(project_masking(project) if reports else None)
+        return masking[0]
+
     spans: list[Span] = []
     codes: set[str] = set()
     for rec in records:
         item = f"row {rec['_row']}"
         rid = _text(rec.get("report")).strip()
         report = reports.get(rid)
+        if report is None and (m := masked()) is not None:  # a pseudonymised export's id
+            report = reports.get(m.original_report_id(rid) or "")
+            rid = report.id if report is not None else rid
         if report is None:
             summary.skip(item, f"no report {rid!r} in the project; import the reports first")
             continue
@@ -267,7 +304,9 @@ def import_segments(
             )
             continue
         text, held = _text(rec.get("text")), report.text[start:end]
-        if text != held and normalise_space(text) != normalise_space(held):
+        if not _same(text, held) and (m := masked()) is not None:
+            held = m.text(rid, start, end)  # a pseudonymised export shows this text
+        if not _same(text, held):
             summary.skip(
                 item,
                 f"the text differs from report {rid!r} at {start}-{end} "
@@ -296,6 +335,10 @@ def import_segments(
     summary.codes = len(codes)
     summary.users = len({s.coder for s in spans if s.coder})
     return summary
+
+
+def _same(text: str, held: str) -> bool:
+    return text == held or normalise_space(text) == normalise_space(held)
 
 
 def _confidence(value: Any, item: str, summary: ImportSummary) -> float | None:

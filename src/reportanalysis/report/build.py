@@ -17,10 +17,13 @@ from ..errors import ConfigError
 from . import recommend
 from .i18n import strings
 from .structure import (
+    Agreement,
+    AgreementRow,
     AnecdoteRef,
     Appendix,
     ChangeRow,
     Count,
+    Disagreement,
     LabelRow,
     Matrix,
     Overview,
@@ -320,7 +323,7 @@ def _overview(
         n_themes=len(themes),
         coders=coders,
         n_labels=n_labels,
-        agreement=_jsonable(tables.agreement) if tables.agreement else None,
+        agreement=_agreement(tables.agreement, anecdotes) if tables.agreement else None,
         period_start=dates[0] if dates else None,
         period_end=dates[-1] if dates else None,
         pseudonymised=bool(tables.pseudonymised),
@@ -329,6 +332,76 @@ def _overview(
             practice_names, practice_names, [a.practice or NO_PRACTICE for a in anecdotes]
         ),
     )
+
+
+def _figure(value: Any) -> float | None:
+    value = _clean(value)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _agreement(data: Mapping[str, Any], anecdotes: Sequence[AnecdoteRef]) -> Agreement | None:
+    """The agreement figures (``labels.AgreementReport.to_dict()``) as a table.
+
+    Disagreements cite anecdotes by reference; an id the anecdote list lacks (the ids there
+    are pseudonymised) is found by its span when that is unique.
+    """
+    by_id = {a.id: a for a in anecdotes}
+    by_span: dict[str, list[AnecdoteRef]] = {}
+    for a in anecdotes:
+        by_span.setdefault(a.id.rpartition(":")[2], []).append(a)
+    disagreements = []
+    for item in data.get("disagreements") or []:
+        aid = str(item.get("anecdote_id", ""))
+        found = by_id.get(aid)
+        if found is None:
+            same = by_span.get(aid.rpartition(":")[2], [])
+            found = same[0] if len(same) == 1 else None
+        disagreements.append(
+            Disagreement(
+                ref=found.ref if found else "",
+                anecdote_id=found.id if found else "",
+                code=str(item.get("code") or ""),
+                with_code=str(item.get("with_code") or ""),
+                without_code=str(item.get("without_code") or ""),
+            )
+        )
+    disagreements.sort(key=lambda d: (_ref_number(d.ref), d.code))
+    per_code = Counter(d.code for d in disagreements)
+
+    def row(values: Mapping[str, Any], code: str | None, n: int) -> AgreementRow:
+        return AgreementRow(
+            code=code,
+            units=int(_figure(values.get("units")) or 0),
+            percent=_figure(values.get("percent")),
+            kappa=_figure(values.get("kappa")),
+            alpha=_figure(values.get("alpha")),
+            disagreements=n,
+        )
+
+    overall = data.get("overall") or {}
+    if not overall and not data.get("per_code"):
+        return None
+    units_apart = {str(r.get("anecdote_id", "")) for r in data.get("disagreements") or []}
+    rows = [row(overall, None, len(units_apart))]
+    for values in data.get("per_code") or []:
+        code = str(values.get("code") or "")
+        rows.append(row(values, code, per_code[code]))
+    return Agreement(
+        coders=tuple(str(c) for c in data.get("coders") or ()),
+        rows=tuple(rows),
+        disagreements=tuple(disagreements),
+    )
+
+
+def _ref_number(ref: str) -> int:
+    digits = ref[1:]
+    return int(digits) if digits.isdigit() else 10**9
 
 
 def _jsonable(value: Any) -> Any:

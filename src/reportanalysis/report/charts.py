@@ -16,11 +16,13 @@ if TYPE_CHECKING:
 __all__ = ["CHART_NAMES", "KIND_COLOURS", "make_charts"]
 
 CHART_NAMES: tuple[str, ...] = ("practices", "heatmap", "kinds")
-#: Colours of the three kinds (success green, bottleneck red, point to improve on amber).
+#: Colours of the three kinds from the Okabe–Ito palette, told apart with any colour vision
+#: (success blue, bottleneck vermillion, point to improve on reddish purple); never red
+#: against green.
 KIND_COLOURS: dict[str, str] = {
-    "succes": "#2e7d4f",
-    "knelpunt": "#c0392b",
-    "aanknopingspunt": "#e6a117",
+    "succes": "#0072b2",
+    "knelpunt": "#d55e00",
+    "aanknopingspunt": "#cc79a7",
 }
 _TEXT = "#1f2d3d"
 _GRID = "#d5dbe3"

@@ -7,15 +7,45 @@ Anecdote text is never translated; only headings, labels and sentences the repor
 'bottleneck'
 >>> strings("nl")["audience.gemeente"]
 'gemeente'
+
+A count chooses its noun: ``{n:one|many}`` writes ``one`` when ``n`` is 1, else ``many``::
+
+    >>> strings("nl")["count.succes"].format(n=1), strings("nl")["count.succes"].format(n=3)
+    ('1 succes', '3 successen')
+    >>> Text("{n} {n:report|reports}").format(n=1)
+    '1 report'
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
+from typing import Any
 
 from ..errors import ConfigError
 
-__all__ = ["LANGUAGES", "strings"]
+__all__ = ["LANGUAGES", "Text", "strings"]
+
+
+class _PluralFormatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec:
+            one, _, many = format_spec.partition("|")
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _PluralFormatter()
+
+
+class Text(str):
+    """A fixed string whose :meth:`format` also understands ``{n:one|many}``."""
+
+    __slots__ = ()
+
+    def format(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
+        return _FORMATTER.vformat(self, args, kwargs)
+
 
 _NL: dict[str, str] = {
     "title": "Leren van samenwerking: bevindingen en aanbevelingen",
@@ -23,9 +53,12 @@ _NL: dict[str, str] = {
     "toc": "Inhoud",
     "summary": "Samenvatting",
     "summary.text": (
-        "Deze rapportage bundelt {anecdotes} anekdotes uit {reports} verslagen van "
-        "{initiatives} initiatieven. Er zijn {n_succes} successen, {n_knelpunt} knelpunten en "
-        "{n_aanknopingspunt} aanknopingspunten gevonden, verdeeld over {themes} thema's."
+        "Deze rapportage bundelt {anecdotes} {anecdotes:anekdote|anekdotes} uit {reports} "
+        "{reports:verslag|verslagen} van {initiatives} {initiatives:initiatief|initiatieven}. "
+        "De analyse vond {n_succes} {n_succes:succes|successen}, {n_knelpunt} "
+        "{n_knelpunt:knelpunt|knelpunten} en {n_aanknopingspunt} "
+        "{n_aanknopingspunt:aanknopingspunt|aanknopingspunten}, verdeeld over {themes} "
+        "{themes:thema|thema's}."
     ),
     "summary.top_themes": "De grootste thema's",
     "summary.key_recommendations": "Belangrijkste aanbevelingen",
@@ -39,6 +72,28 @@ _NL: dict[str, str] = {
     "overview.labels": "Labels",
     "overview.agreement": "Overeenstemming tussen codeurs",
     "overview.no_agreement": "niet berekend (één codeur of geen dubbel gecodeerde anekdotes)",
+    "overview.agreement_summary": "α {alpha} · {percent} gelijk (zie {section})",
+    "agreement.text": (
+        "Codeurs: {coders}. De eenheid is een anekdote: per code telt of een codeur die code "
+        "wel of niet gaf; de eerste rij vergelijkt de hele set codes per anekdote. Cohens κ "
+        "alleen bij twee codeurs; Krippendorffs α (nominaal) bij elk aantal."
+    ),
+    "agreement.all": "Alle codes samen",
+    "agreement.units": "Anekdotes",
+    "agreement.percent": "Gelijk",
+    "agreement.kappa": "Cohens κ",
+    "agreement.alpha": "Krippendorffs α",
+    "agreement.disagreements": "Verschillen",
+    "agreement.pointer": (
+        "Bij {n} {n:anekdote|anekdotes} verschillen de codeurs; ze staan per code in de "
+        "bijlage ({section}) en op het tabblad '{sheet}' van het Excel-bestand."
+    ),
+    "agreement.no_disagreements": "De codeurs verschillen bij geen enkele anekdote.",
+    "appendix.disagreements": "Verschillen tussen codeurs",
+    "col.with_code": "Met code",
+    "col.without_code": "Zonder code",
+    "sheet.agreement": "overeenstemming",
+    "sheet.disagreements": "verschillen",
     "overview.period": "Periode",
     "overview.unknown": "onbekend",
     "overview.not_pseudonymised": (
@@ -52,8 +107,9 @@ _NL: dict[str, str] = {
     "chart.count": "aantal anekdotes",
     "themes": "Thema's",
     "theme.size": "Omvang",
-    "theme.size_text": "{size} anekdotes uit {reports} van {n_reports} verslagen ({report_share}) "
-    "en {initiatives} van {n_initiatives} initiatieven ({initiative_share})",
+    "theme.size_text": "{size} {size:anekdote|anekdotes} uit {reports} van {n_reports} "
+    "{n_reports:verslag|verslagen} ({report_share}) en {initiatives} van {n_initiatives} "
+    "{n_initiatives:initiatief|initiatieven} ({initiative_share})",
     "theme.keywords": "Kernwoorden",
     "theme.practices": "Betrokken werkpraktijken",
     "theme.kinds": "Successen, knelpunten en aanknopingspunten",
@@ -76,8 +132,12 @@ _NL: dict[str, str] = {
     "practice.strengths": "Sterke punten",
     "practice.weak_spots": "Zwakke plekken",
     "practice.none": "Geen voorbeelden.",
-    "practice.counts": "{n} anekdotes: {n_succes} successen, {n_knelpunt} knelpunten, "
-    "{n_aanknopingspunt} aanknopingspunten",
+    "practice.counts": "{n} {n:anekdote|anekdotes}: {n_succes} {n_succes:succes|successen}, "
+    "{n_knelpunt} {n_knelpunt:knelpunt|knelpunten}, {n_aanknopingspunt} "
+    "{n_aanknopingspunt:aanknopingspunt|aanknopingspunten}",
+    "count.succes": "{n} {n:succes|successen}",
+    "count.knelpunt": "{n} {n:knelpunt|knelpunten}",
+    "count.aanknopingspunt": "{n} {n:aanknopingspunt|aanknopingspunten}",
     "change": "Verandering tussen eerste en tweede bezoek",
     "change.none": "Er zijn geen verslagen van twee verschillende bezoeken: geen vergelijking.",
     "change.visit": "bezoek {visit}",
@@ -160,9 +220,11 @@ _EN: dict[str, str] = {
     "toc": "Contents",
     "summary": "Summary",
     "summary.text": (
-        "This report brings together {anecdotes} anecdotes from {reports} reports on "
-        "{initiatives} initiatives: {n_succes} successes, {n_knelpunt} bottlenecks and "
-        "{n_aanknopingspunt} points to improve on, across {themes} themes."
+        "This report brings together {anecdotes} {anecdotes:anecdote|anecdotes} from {reports} "
+        "{reports:report|reports} on {initiatives} {initiatives:initiative|initiatives}: "
+        "{n_succes} {n_succes:success|successes}, {n_knelpunt} "
+        "{n_knelpunt:bottleneck|bottlenecks} and {n_aanknopingspunt} "
+        "{n_aanknopingspunt:point|points} to improve on, across {themes} {themes:theme|themes}."
     ),
     "summary.top_themes": "The largest themes",
     "summary.key_recommendations": "Key recommendations",
@@ -176,6 +238,28 @@ _EN: dict[str, str] = {
     "overview.labels": "Labels",
     "overview.agreement": "Agreement between coders",
     "overview.no_agreement": "not computed (one coder or no anecdotes coded twice)",
+    "overview.agreement_summary": "α {alpha} · {percent} agree (see {section})",
+    "agreement.text": (
+        "Coders: {coders}. The unit is an anecdote: per code, whether a coder gave that code "
+        "or not; the first row compares the whole set of codes per anecdote. Cohen's κ only "
+        "with two coders; Krippendorff's α (nominal) with any number."
+    ),
+    "agreement.all": "All codes together",
+    "agreement.units": "Anecdotes",
+    "agreement.percent": "Agree",
+    "agreement.kappa": "Cohen's κ",
+    "agreement.alpha": "Krippendorff's α",
+    "agreement.disagreements": "Disagreements",
+    "agreement.pointer": (
+        "The coders differ on {n} {n:anecdote|anecdotes}; they are listed per code in the "
+        "appendix ({section}) and on the sheet '{sheet}' of the Excel file."
+    ),
+    "agreement.no_disagreements": "The coders differ on no anecdote.",
+    "appendix.disagreements": "Disagreements between coders",
+    "col.with_code": "With code",
+    "col.without_code": "Without code",
+    "sheet.agreement": "agreement",
+    "sheet.disagreements": "disagreements",
     "overview.period": "Period",
     "overview.unknown": "unknown",
     "overview.not_pseudonymised": (
@@ -189,8 +273,9 @@ _EN: dict[str, str] = {
     "chart.count": "number of anecdotes",
     "themes": "Themes",
     "theme.size": "Size",
-    "theme.size_text": "{size} anecdotes from {reports} of {n_reports} reports ({report_share}) "
-    "and {initiatives} of {n_initiatives} initiatives ({initiative_share})",
+    "theme.size_text": "{size} {size:anecdote|anecdotes} from {reports} of {n_reports} "
+    "{n_reports:report|reports} ({report_share}) and {initiatives} of {n_initiatives} "
+    "{n_initiatives:initiative|initiatives} ({initiative_share})",
     "theme.keywords": "Keywords",
     "theme.practices": "Work practices involved",
     "theme.kinds": "Successes, bottlenecks and points to improve on",
@@ -213,8 +298,12 @@ _EN: dict[str, str] = {
     "practice.strengths": "Strengths",
     "practice.weak_spots": "Weak spots",
     "practice.none": "No examples.",
-    "practice.counts": "{n} anecdotes: {n_succes} successes, {n_knelpunt} bottlenecks, "
-    "{n_aanknopingspunt} points to improve on",
+    "practice.counts": "{n} {n:anecdote|anecdotes}: {n_succes} {n_succes:success|successes}, "
+    "{n_knelpunt} {n_knelpunt:bottleneck|bottlenecks}, {n_aanknopingspunt} "
+    "{n_aanknopingspunt:point|points} to improve on",
+    "count.succes": "{n} {n:success|successes}",
+    "count.knelpunt": "{n} {n:bottleneck|bottlenecks}",
+    "count.aanknopingspunt": "{n} {n:point|points} to improve on",
     "change": "Change between the first and second visit",
     "change.none": "There are no reports of two different visits: no comparison.",
     "change.visit": "visit {visit}",
@@ -290,7 +379,10 @@ _EN: dict[str, str] = {
     "footer": "Made with reportanalysis {version}",
 }
 
-LANGUAGES: dict[str, Mapping[str, str]] = {"nl": _NL, "en": _EN}
+LANGUAGES: dict[str, Mapping[str, str]] = {
+    "nl": {k: Text(v) for k, v in _NL.items()},
+    "en": {k: Text(v) for k, v in _EN.items()},
+}
 
 
 def strings(language: str) -> Mapping[str, str]:

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .charts import make_charts
-from .templating import fmt, kind_count, pct, signed_pct
+from .templating import (
+    agreement_header,
+    agreement_rows,
+    agreement_summary,
+    kind_count,
+    pct,
+    signed_pct,
+)
 
 if TYPE_CHECKING:
     from .structure import AnecdoteRef, Recommendations
@@ -85,7 +92,6 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
             p.add_run(f" ({t['rec.see']} {', '.join(r.refs)})").italic = True
 
     doc.add_heading(t["overview"], level=1)
-    agreement = "; ".join(f"{k}: {fmt(v)}" for k, v in sorted((o.agreement or {}).items()))
     _table(
         doc,
         [t["col.setting"], t["col.value"]],
@@ -96,10 +102,24 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
             (t["overview.anecdotes"], o.n_anecdotes),
             (t["overview.period"], f"{o.period_start or '?'} – {o.period_end or '?'}"),
             (t["overview.coders"], ", ".join(o.coders) or "—"),
-            (t["overview.agreement"], agreement or t["overview.no_agreement"]),
+            (t["overview.agreement"], agreement_summary(o.agreement, t, recs.language)),
             *((c.label, f"{c.count} ({pct(c.share)})") for c in o.kinds),
         ],
     )
+    if o.agreement is not None:
+        ag = o.agreement
+        doc.add_heading(t["overview.agreement"], level=2)
+        doc.add_paragraph(_x(t["agreement.text"].format(coders=", ".join(ag.coders))))
+        _table(doc, agreement_header(t), agreement_rows(ag, t, recs.language))
+        doc.add_paragraph(
+            t["agreement.pointer"].format(
+                n=ag.overall.disagreements,
+                section=t["appendix.disagreements"],
+                sheet=t["sheet.disagreements"],
+            )
+            if ag.disagreements
+            else t["agreement.no_disagreements"]
+        )
 
     if charts:
         doc.add_heading(t["charts"], level=1)
@@ -126,7 +146,7 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
                 initiative_share=pct(th.initiative_share),
             )
         )
-        doc.add_paragraph(" · ".join(f"{c.count} {t['kinds.' + c.key].lower()}" for c in th.kinds))
+        doc.add_paragraph(" · ".join(t["count." + c.key].format(n=c.count) for c in th.kinds))
         if th.practices:
             doc.add_paragraph(
                 f"{t['theme.practices']}: "
@@ -224,6 +244,16 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
         + [kv for kv in recs.appendix.settings if kv[0] not in ("seed", "random_state")]
         + list(recs.appendix.versions),
     )
+    if o.agreement is not None and o.agreement.disagreements:
+        doc.add_heading(t["appendix.disagreements"], level=3)
+        _table(
+            doc,
+            [t["col.ref"], t["col.code"], t["col.with_code"], t["col.without_code"]],
+            [
+                (d.ref or "—", d.code, d.with_code, d.without_code)
+                for d in o.agreement.disagreements
+            ],
+        )
     doc.add_heading(t["appendix.anecdotes"], level=3)
     _table(
         doc,

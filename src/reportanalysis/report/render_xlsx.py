@@ -79,7 +79,8 @@ def write_xlsx(recs: Recommendations, path: str | Path) -> Path:
     o = recs.overview
     wb = Workbook()
     wb.remove(wb.active)
-    agreement = "; ".join(f"{k}: {v}" for k, v in sorted((o.agreement or {}).items()))
+    from .templating import agreement_header, agreement_summary
+
     _sheet(
         wb,
         t["sheet.overview"],
@@ -93,7 +94,7 @@ def write_xlsx(recs: Recommendations, path: str | Path) -> Path:
             (t["overview.period"], f"{o.period_start or ''} – {o.period_end or ''}"),
             (t["overview.coders"], ", ".join(o.coders)),
             (t["overview.labels"], o.n_labels),
-            (t["overview.agreement"], agreement or t["overview.no_agreement"]),
+            (t["overview.agreement"], agreement_summary(o.agreement, t, recs.language)),
             *((c.label, c.count) for c in o.kinds),
             *(("seed", recs.appendix.seed),) * (recs.appendix.seed is not None),
             *recs.appendix.settings,
@@ -224,6 +225,32 @@ def write_xlsx(recs: Recommendations, path: str | Path) -> Path:
             t[key],
             [t["col.theme"], *matrix.columns, t["col.total"]],
             [(r, *vals, sum(vals)) for r, vals in zip(matrix.rows, matrix.values, strict=True)],
+        )
+    if o.agreement is not None:
+        _sheet(
+            wb,
+            t["sheet.agreement"],
+            agreement_header(t),
+            [
+                (
+                    r.code if r.code is not None else t["agreement.all"],
+                    r.units,
+                    r.percent,
+                    r.kappa,
+                    r.alpha,
+                    r.disagreements,
+                )
+                for r in o.agreement.rows
+            ],
+        )
+        _sheet(
+            wb,
+            t["sheet.disagreements"],
+            ["ref", t["col.anecdote"], t["col.code"], t["col.with_code"], t["col.without_code"]],
+            [
+                (d.ref, d.anecdote_id, d.code, d.with_code, d.without_code)
+                for d in o.agreement.disagreements
+            ],
         )
     ch = recs.change
     if ch.available:

@@ -15,10 +15,13 @@ from typing import Any
 from .i18n import strings
 
 __all__ = [
+    "Agreement",
+    "AgreementRow",
     "AnecdoteRef",
     "Appendix",
     "ChangeRow",
     "Count",
+    "Disagreement",
     "LabelRow",
     "Matrix",
     "Overview",
@@ -179,6 +182,47 @@ class LabelRow:
 
 
 @dataclass(frozen=True)
+class AgreementRow:
+    """Agreement on one code (``code`` None: on the whole set of codes per anecdote).
+
+    ``units`` anecdotes were coded by at least two coders; ``percent`` is a share in 0..1;
+    ``kappa`` (two coders only) and ``alpha`` are None where they are undefined;
+    ``disagreements`` counts the anecdotes on which the coders differ.
+    """
+
+    code: str | None
+    units: int
+    percent: float | None
+    kappa: float | None
+    alpha: float | None
+    disagreements: int
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """An anecdote one coder gave ``code`` and another did not."""
+
+    ref: str
+    anecdote_id: str
+    code: str
+    with_code: str
+    without_code: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement between coders: overall first, then per code, and the anecdotes to discuss."""
+
+    coders: tuple[str, ...]
+    rows: tuple[AgreementRow, ...]
+    disagreements: tuple[Disagreement, ...]
+
+    @property
+    def overall(self) -> AgreementRow:
+        return self.rows[0]
+
+
+@dataclass(frozen=True)
 class Overview:
     """The counts at the top of the report."""
 
@@ -189,7 +233,7 @@ class Overview:
     n_themes: int
     coders: tuple[str, ...]
     n_labels: int
-    agreement: dict[str, Any] | None
+    agreement: Agreement | None
     period_start: str | None
     period_end: str | None
     pseudonymised: bool

@@ -10,6 +10,8 @@ HTML is always autoescaped; in Markdown every value from the data passes the ``m
 ('1\\\\. punt', '0.797', '\\\\- streep')
 >>> pct(0.125), signed_pct(-0.05)
 ('12%', '−5 pp')
+>>> decimal(-0.3000001, "nl"), decimal(0.625, "en"), decimal(None, "nl")
+('−0,30', '0.62', '—')
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["TEMPLATE_DIR", "environment", "md_escape", "pct", "signed_pct"]
+if TYPE_CHECKING:
+    from .structure import Agreement
+
+__all__ = ["TEMPLATE_DIR", "decimal", "environment", "md_escape", "pct", "signed_pct"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~{}])")
@@ -48,11 +53,66 @@ def signed_pct(delta: float) -> str:
     return "0 pp"
 
 
+def decimal(value: Any, language: str = "nl", places: int = 2) -> str:
+    """A figure rounded to ``places`` decimals, with a decimal comma in Dutch and a true
+    minus sign; a dash for a missing figure."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    text = f"{float(value):.{places}f}"
+    if text.lstrip("-").strip("0.") == "":
+        text = text.lstrip("-")  # no "−0,00"
+    if language == "nl":
+        text = text.replace(".", ",")
+    return text.replace("-", "−")
+
+
+def agreement_pct(value: Any) -> str:
+    """A share as a whole percentage, a dash when missing."""
+    return "—" if value is None else pct(value)
+
+
 def fmt(value: Any) -> str:
     """Numbers to three decimals, everything else as text."""
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)
+
+
+def agreement_summary(agreement: Agreement | None, t: Any, language: str) -> str:
+    """The agreement in one line (overall α and percentage, where the table is)."""
+    if agreement is None:
+        return str(t["overview.no_agreement"])
+    return t["overview.agreement_summary"].format(
+        alpha=decimal(agreement.overall.alpha, language),
+        percent=agreement_pct(agreement.overall.percent),
+        section=t["overview.agreement"],
+    )
+
+
+def agreement_rows(agreement: Agreement, t: Any, language: str) -> list[tuple[Any, ...]]:
+    """The agreement table's rows: code, anecdotes, % equal, κ, α, disagreements."""
+    return [
+        (
+            r.code if r.code is not None else t["agreement.all"],
+            r.units,
+            agreement_pct(r.percent),
+            decimal(r.kappa, language),
+            decimal(r.alpha, language),
+            r.disagreements,
+        )
+        for r in agreement.rows
+    ]
+
+
+def agreement_header(t: Any) -> list[str]:
+    return [
+        t["col.code"],
+        t["agreement.units"],
+        t["agreement.percent"],
+        t["agreement.kappa"],
+        t["agreement.alpha"],
+        t["agreement.disagreements"],
+    ]
 
 
 def kind_count(overview: Any, kind: str) -> int:
@@ -81,6 +141,8 @@ def environment(kind: str, template_dir: str | Path | None = None) -> Any:
         lstrip_blocks=(kind == "md"),
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md_escape, pct=pct, signed_pct=signed_pct)
+    env.filters.update(
+        md=md_escape, pct=pct, signed_pct=signed_pct, decimal=decimal, share=agreement_pct
+    )
     env.globals.update(fmt=fmt, kind_count=kind_count, version=__version__, kinds=KINDS)
     return env
