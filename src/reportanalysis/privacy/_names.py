@@ -19,12 +19,13 @@ import gzip
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Mention", "NameFinder", "NameLists", "load_name_lists"]
+__all__ = ["Mention", "NameFinder", "NameLists", "fold", "load_name_lists"]
 
 
 @dataclass(frozen=True)
@@ -164,14 +165,58 @@ _TOKEN = re.compile(
 _SENTENCE_END = frozenset(".!?:;\n‘’“”\"'•-–—*#>(")
 
 
+_FOLD_EXTRA = str.maketrans(
+    {"ł": "l", "ı": "i", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"}
+)
+
+
+def fold(word: str) -> str:
+    """A word as the name lists are compared: lower case, without diacritics, ĳ as ij.
+
+    >>> [fold(w) for w in ("Chloë", "Özlem", "Ĳsbrand", "IJsbrand", "Łukasz", "Işıl", "d’Ancona")]
+    ['chloe', 'ozlem', 'ijsbrand', 'ijsbrand', 'lukasz', 'isil', "d'ancona"]
+    """
+    if word.isascii():
+        return word.lower()
+    low = word.lower().replace("’", "'").translate(_FOLD_EXTRA)
+    return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
+
+
 @dataclass(frozen=True)
 class NameLists:
-    """The word lists the name finder uses (all lower case except where said)."""
+    """The word lists the name finder uses.
+
+    The name lists are kept folded (:func:`fold`) and looked up with :meth:`first`,
+    :meth:`surname` and :meth:`is_ambiguous`, so "Chloë" and "Chloe", "Özlem" and "Ozlem",
+    "Ĳsbrand" and "IJsbrand" are one entry. The lexicon is lower case, not folded (Dutch words
+    keep their accents: "één", "café").
+
+        >>> lists = NameLists(frozenset({"Zoë", "Roos"}), frozenset(), frozenset({"roos"}),
+        ...                   frozenset())
+        >>> lists.first("Zoe"), lists.first("ZOË"), lists.is_ambiguous("Roos")
+        (True, True, True)
+    """
 
     first_names: frozenset[str]
     surnames: frozenset[str]
     ambiguous: frozenset[str]
     lexicon: frozenset[str]
+
+    def __post_init__(self) -> None:
+        for name in ("first_names", "surnames", "ambiguous"):
+            object.__setattr__(self, name, frozenset(map(fold, getattr(self, name))))
+
+    def first(self, word: str) -> bool:
+        """Whether ``word`` is on the first-name list (ambiguous names included)."""
+        return fold(word) in self.first_names
+
+    def surname(self, word: str) -> bool:
+        """Whether ``word`` is on the surname list."""
+        return fold(word) in self.surnames
+
+    def is_ambiguous(self, word: str) -> bool:
+        """Whether ``word`` is a first name that is also an ordinary word ("Roos", "Merel")."""
+        return fold(word) in self.ambiguous
 
 
 def _read_list(name: str) -> list[str]:
@@ -211,11 +256,10 @@ def _lexicon() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def load_name_lists() -> NameLists:
     """The packaged name lists and the Dutch lexicon (read once per process: plain data)."""
-    ambiguous = {n.lower() for n in _read_list("privacy_ambiguous_names.txt")}
     return NameLists(
-        first_names=frozenset(n.lower() for n in _read_list("privacy_first_names.txt")),
-        surnames=frozenset(n.lower() for n in _read_list("privacy_surnames.txt")),
-        ambiguous=frozenset(ambiguous),
+        first_names=frozenset(_read_list("privacy_first_names.txt")),
+        surnames=frozenset(_read_list("privacy_surnames.txt")),
+        ambiguous=frozenset(_read_list("privacy_ambiguous_names.txt")),
         lexicon=_lexicon(),
     )
 
@@ -293,7 +337,7 @@ class NameFinder:
         )
         if cut is None:
             cut = len(words) - 1 if (len(words) > 1 or initials) else len(words)
-        if len(words) == 1 and not initials and low[0] not in self.lists.first_names:
+        if len(words) == 1 and not initials and not self.lists.first(low[0]):
             cut = 0
         return Mention(
             0,
@@ -319,17 +363,36 @@ class NameFinder:
         return False
 
     def is_first(self, word: str) -> bool:
-        w = word.lower()
-        return w in self.lists.first_names and w not in self.lists.ambiguous
+        """A first name from the list that is no ordinary word; diacritics do not count, and
+        a hyphenated given name counts when all its parts are listed first names. A short word
+        in capitals is an acronym ("PIM", "ARI", "LEA"), not a name.
+
+            >>> f = NameFinder()
+            >>> [f.is_first(w) for w in ("Chloë", "Chloe", "Özlem", "Anne-Marie", "Roos", "Bos")]
+            [True, True, True, True, False, False]
+            >>> f.is_first("Pim"), f.is_first("PIM")
+            (True, False)
+        """
+        if len(word) <= 4 and word.isupper():
+            return False
+        w = fold(word)
+        if w in self.lists.first_names:
+            return w not in self.lists.ambiguous
+        parts = w.split("-")
+        return (
+            len(parts) > 1
+            and all(p in self.lists.first_names for p in parts)
+            and not all(p in self.lists.ambiguous for p in parts)
+        )
 
     def is_name(self, word: str) -> bool:
         """Any name from the lists or from the project (used for URL paths)."""
         w = word.lower()
-        if len(w) < 3 or w in self.lists.ambiguous:
+        if len(w) < 3 or self.lists.is_ambiguous(w):
             return False
         return (
-            w in self.lists.first_names
-            or w in self.lists.surnames
+            self.lists.first(w)
+            or self.lists.surname(w)
             or w in self.given_names
             or (w,) in self.surnames
         )
@@ -367,7 +430,7 @@ class NameFinder:
                 and " " not in low
                 and (low in local or (low,) in self.surnames)
                 and low not in local_given
-                and low not in self.lists.first_names
+                and not self.lists.first(low)
             ):
                 m = Mention(m.start, m.end, m.text, surname=low, rule=m.rule)
             out.append(m)
@@ -462,7 +525,7 @@ class NameFinder:
             if words and all(toks[t][2].isupper() and len(toks[t][2]) > 1 for t in words):
                 lower_tv = lower_tv or all(toks[t][2].isupper() for t in range(j, k))
             sur = toks[k][3] if k < len(toks) else ""
-            plain = sur in _NEVER or (self.is_word(sur) and sur not in self.lists.surnames)
+            plain = sur in _NEVER or (self.is_word(sur) and not self.lists.surname(sur))
             surname_ok = (
                 self._cap(toks, k)
                 and (lower_tv or not words or initials or not self.is_word(sur))
@@ -534,7 +597,7 @@ class NameFinder:
         titled = prev in _TITLES or prev.rstrip(".") in _TITLES
         if prev in _OFFICES and chain.surname_word is None and len(names) == 1:
             low = names[0].lower()
-            titled = not self.is_word(names[0]) or low in self.lists.surnames
+            titled = not self.is_word(names[0]) or self.lists.surname(low)
         elif prev in _OFFICES:
             titled = True
         role = prev in _ROLES
@@ -544,8 +607,7 @@ class NameFinder:
             sur = toks[chain.surname_word][2]
             supported = titled or chain.initials or names
             if not supported and (
-                sur.lower() in _NEVER
-                or (self.is_word(sur) and sur.lower() not in self.lists.surnames)
+                sur.lower() in _NEVER or (self.is_word(sur) and not self.lists.surname(sur))
             ):
                 surname_known = False
         starts_article = i > 0 and toks[i - 1][2].lower() in {"de", "het", "een", "'t"}
@@ -584,7 +646,7 @@ class NameFinder:
                     break
                 keep += 1
             return self._mention(text, toks, chain, keep, "first-name")
-        ambiguous = first.lower() in self.lists.ambiguous
+        ambiguous = self.lists.is_ambiguous(first)
         unknown = not self.is_word(first) and not ambiguous
         if ambiguous and (keep >= 2 or (keep == len(names) and surname_known)):
             return self._mention(text, toks, chain, keep, "first-name+surname")
@@ -592,12 +654,12 @@ class NameFinder:
             return self._mention(text, toks, chain, keep, "role")
         if not unknown and len(names) == 2 and first.lower() not in _FUNCTION_WORDS:
             last = names[1].lower()
-            if last in self.lists.surnames or (last,) in self.surnames:
+            if self.lists.surname(last) or (last,) in self.surnames:
                 return self._mention(text, toks, chain, 2, "surname")
         if (  # "Reinout de Vries": a listed surname after a tussenvoegsel
             len(names) == 1
             and chain.surname_word is not None
-            and toks[chain.surname_word][3] in self.lists.surnames
+            and self.lists.surname(toks[chain.surname_word][3])
             and low_first not in _FUNCTION_WORDS
             and not in_run
             and not (self.is_word(first) and self._sentence_start(text, toks, i))
@@ -619,7 +681,7 @@ class NameFinder:
             return self._mention(text, toks, chain, keep, "tussenvoegsel")
         if keep >= 2 or (len(names) == 2 and not self._sentence_start(text, toks, i)):
             last = names[1].lower()
-            if last in self.lists.surnames or (last,) in self.surnames:
+            if self.lists.surname(last) or (last,) in self.surnames:
                 return self._mention(text, toks, chain, 2, "surname")
             if (
                 keep == 2
@@ -660,7 +722,7 @@ class NameFinder:
         keep = 1
         for word in names[1:]:
             low = word.lower()
-            known = low in self.lists.surnames or (low,) in self.surnames or self.is_first(word)
+            known = self.lists.surname(low) or (low,) in self.surnames or self.is_first(word)
             if self.is_word(word) and not known:
                 break
             keep += 1
