@@ -518,12 +518,9 @@ def _run(
 
     timer = _Timer(progress)
     started = time.time()
-    log.info("reportanalysis run over %s", ", ".join(map(str, inputs)))
 
     with timer.stage("ingest") as tick:
         reports, skipped = _ingest(inputs, config, project, tick)
-    for err in skipped:
-        log.warning("skipped %s", err)
     if not reports:
         raise ReportAnalysisError(
             "no report could be read from "
@@ -534,9 +531,13 @@ def _run(
     with timer.stage("pseudonymise") as tick:
         pseudo = _pseudonymise(reports, config, key_path)
         tick(len(reports), len(reports))
+    # run.log lies beside the report: paths in it are masked like the report's.
+    log.info("reportanalysis run over %s", ", ".join(pseudo.mask_path(str(p)) for p in inputs))
+    for err in skipped:
+        log.warning("skipped %s: %s", pseudo.mask_path(err.path), err.reason)
 
     with timer.stage("split") as tick:
-        anecdotes, empty = _split(reports, config, project, tick)
+        anecdotes, empty = _split(reports, config, project, tick, shown=pseudo.mask)
     frame = _anecdote_frame(anecdotes, pseudo)
     texts = list(frame["text"])
     log.info("%d reports, %d anecdotes", len(reports), len(anecdotes))
@@ -672,9 +673,10 @@ def _split(
     config: Config,
     project: Project | None,
     tick: Callable[[int, int | None], None],
+    shown: Callable[[str], str] = str,
 ) -> tuple[list[Anecdote], list[str]]:
     """The anecdotes, and the ids of reports with text but not one anecdote (logged, as is
-    the share of each report's text the anecdotes hold)."""
+    the share of each report's text the anecdotes hold; run.log shows ids as ``shown``)."""
     from .segment import Splitter
 
     splitter = Splitter(**config.split)
@@ -684,13 +686,13 @@ def _split(
         if c.empty:
             empty.append(c.report_id)
             log.warning(
-                "%s: 0 anecdotes; %d characters of text left out", c.report_id, c.text_chars
+                "%s: 0 anecdotes; %d characters of text left out", shown(c.report_id), c.text_chars
             )
         else:
             log.info(
                 "%s: %d anecdotes hold %.0f%% of the text (headings, guide questions, background "
                 "and lists are left out)",
-                c.report_id,
+                shown(c.report_id),
                 c.anecdotes,
                 100 * c.anecdote_chars / max(c.text_chars, 1),
             )
@@ -707,7 +709,7 @@ def _split(
                 "label %r by %s on %s:%s-%s no longer matches an anecdote",
                 label.code,
                 label.coder,
-                label.report_id,
+                shown(label.report_id or ""),
                 label.start,
                 label.end,
             )
