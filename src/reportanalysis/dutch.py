@@ -281,6 +281,7 @@ EXTRA_STOP_WORDS: frozenset[str] = frozenset(
 )
 
 
+@functools.cache
 def stop_words(*, boilerplate: bool = False, extended: bool = True) -> frozenset[str]:
     """Dutch stop words: spaCy's, and with ``extended`` the pronominal adverbs
     (:func:`pronominal_adverbs`), number words (:func:`number_words`) and

@@ -367,7 +367,10 @@ class _Privacy:
 
         if not self:
             return tables
-        mask = self.mask
+        import functools
+
+        # Each distinct value is searched once: an initiative repeats on all its anecdotes.
+        mask = functools.lru_cache(maxsize=None)(self.mask)
         rid: dict[str, str] = {}
         taken: set[str] = set()
         for report_id in tables.reports["id"].astype(str):

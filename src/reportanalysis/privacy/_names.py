@@ -588,6 +588,9 @@ class NameFinder:
     def _at(self, text: str, toks: Sequence[Tok], i: int) -> Mention | None:
         word = toks[i][2]
         if not (word[0].isupper() and word[0].isalpha()):
+            # most tokens: a lower-case word that starts no tussenvoegsel ("dhr. van Dam")
+            if toks[i][3] not in _TV_BY_FIRST:
+                return None
             return self._titled_tussenvoegsel(text, toks, i)
         chain = self._chain(text, toks, i)
         if chain is None:
@@ -819,9 +822,10 @@ class NameFinder:
         trusted = {_surname_key(s) for s in local if s.strip()}
         local_index = _index_surnames(trusted)
         out = self._find_exact(text)
-        for i, (start, end, word, _low) in enumerate(toks):
+        for i, (start, end, word, low_tok) in enumerate(toks):
             capital = word[0].isupper() and word[0].isalpha()
-            if not capital and not self._tv_len(text, toks, i):  # "sprak de Jong", "d'Ancona"
+            # a lower-case word counts only as the start of a tussenvoegsel: "sprak de Jong"
+            if not capital and (low_tok not in _TV_BY_FIRST or not self._tv_len(text, toks, i)):
                 continue
             low = word.lower()
             article = i > 0 and toks[i - 1][2].lower() in {"de", "het", "een", "'t", "’t"}

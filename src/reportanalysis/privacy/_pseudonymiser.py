@@ -207,6 +207,8 @@ class _Registry:
 
     def number(self, seed: int) -> None:
         """Give every entity without a number the next free number of its kind (seeded order)."""
+        if all(e.number for e in self.entities.values()):
+            return  # the common case of a loose text with names already seen
         by_kind: dict[str, list[_Entity]] = {}
         for e in sorted(self.entities.values(), key=lambda e: e.order):
             by_kind.setdefault(e.kind, []).append(e)

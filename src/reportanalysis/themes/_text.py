@@ -92,10 +92,11 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
     # The texts are parsed as they are, pseudonyms included, so the practices and the kinds
     # find them parsed too; the pseudonyms' tokens are skipped here.
     for doc in parse_chunks(texts, nlp):
+        text = doc.text  # spaCy builds it anew on every access
         # Where the words of pseudonyms start ("PERSOON", "E" and "MAIL" of "[E-MAIL 2]").
         pseudonym_words = {
             m.start() + w.start()
-            for m in PSEUDONYM.finditer(doc.text)
+            for m in PSEUDONYM.finditer(text)
             for w in _CAPITALS.finditer(m.group())
         }
         toks: list[tuple[str, str]] = []
@@ -103,7 +104,7 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
             if not tok.is_alpha or tok.idx in pseudonym_words:
                 continue
             if tok.text[0].isupper():
-                if not (tok.is_sent_start or _is_initial(doc.text, tok.idx)):
+                if not (tok.is_sent_start or _is_initial(text, tok.idx)):
                     names.add(tok.lower_)
             else:
                 lower_forms.add(tok.lower_)
