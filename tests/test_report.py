@@ -442,6 +442,9 @@ def test_docx_has_headings_tables_and_images(rendered, recs):
     anecdote_table = doc.tables[-1]
     assert len(anecdote_table.rows) == 1 + len(recs.anecdotes)
     assert anecdote_table.rows[1].cells[-1].text == recs.anecdotes[0].text
+    section = doc.sections[0]  # A4, not python-docx's US Letter
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert doc.core_properties.author == "reportanalysis"
 
 
 def test_xlsx_has_the_tables_and_matrices(rendered, recs):

@@ -63,6 +63,10 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
     doc = docx.Document()
     doc.core_properties.title = _x(recs.title)
     doc.core_properties.language = recs.language
+    # python-docx's template says US Letter and author "python-docx"; Dutch offices print A4.
+    doc.core_properties.author = doc.core_properties.last_modified_by = "reportanalysis"
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
     doc.add_heading(_x(recs.title), level=0)
     sub = t["subtitle"]
     if o.period_start:
