@@ -568,6 +568,13 @@ def test_english_translates_headings_not_anecdotes(tables, tmp_path):
     md = files["md"].read_text(encoding="utf-8")
     assert "## Summary" in md and recs.anecdotes[0].text.split()[0] in md
     assert recs.anecdotes[0].text == build_recommendations(tables).anecdotes[0].text
+    # The anecdote tables name the kinds in English too (html did already; md and docx now).
+    table = docx.Document(str(files["docx"])).tables[-1]
+    kinds = {row.cells[4].text for row in table.rows[1:]}
+    assert kinds & {"success", "bottleneck", "point to improve on"}
+    assert not kinds & {"succes", "knelpunt", "aanknopingspunt"}
+    anecdote_rows = [line for line in md.splitlines() if line.startswith("| A")]
+    assert anecdote_rows and not any("| knelpunt |" in line for line in anecdote_rows)
 
 
 def test_a_users_template_replaces_ours(recs, tmp_path):

@@ -18,6 +18,7 @@ from .templating import (
     agreement_rows,
     agreement_summary,
     kind_count,
+    kind_label,
     pct,
     signed_pct,
 )
@@ -275,7 +276,7 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
                 f"{a.report_id}, {a.place}",
                 a.theme_label or "",
                 a.practice or "—",
-                a.kind or "",
+                kind_label(t, a.kind),
                 a.text,
             )
             for a in recs.anecdotes

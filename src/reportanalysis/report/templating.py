@@ -119,6 +119,13 @@ def kind_count(overview: Any, kind: str) -> int:
     return next((c.count for c in overview.kinds if c.key == kind), 0)
 
 
+def kind_label(t: Any, kind: str | None) -> str:
+    """A kind ("knelpunt") in the report's language ("bottleneck"); other values as given."""
+    from .build import KINDS  # build imports this module
+
+    return str(t[f"kind.{kind}"]) if kind in KINDS else (kind or "")
+
+
 @functools.lru_cache(maxsize=8)
 def environment(kind: str, template_dir: str | Path | None = None) -> Any:
     """A Jinja2 environment for ``"html"`` (autoescape on) or ``"md"`` templates.
@@ -144,5 +151,7 @@ def environment(kind: str, template_dir: str | Path | None = None) -> Any:
     env.filters.update(
         md=md_escape, pct=pct, signed_pct=signed_pct, decimal=decimal, share=agreement_pct
     )
-    env.globals.update(fmt=fmt, kind_count=kind_count, version=__version__, kinds=KINDS)
+    env.globals.update(
+        fmt=fmt, kind_count=kind_count, kind_label=kind_label, version=__version__, kinds=KINDS
+    )
     return env
