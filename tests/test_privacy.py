@@ -626,3 +626,17 @@ def test_pseudonyms_do_not_depend_on_reading_order() -> None:
     backward = Pseudonymiser(seed=5).fit(reports[::-1])
     for report in reports:
         assert forward.transform(report).text == backward.transform(report).text
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Gisteren sprak Jan B. Decker met de wethouder.", "Jan B. Decker"),
+        ("Volgens Anna M. de Vries gaat het goed.", "Anna M. de Vries"),
+    ],
+)
+def test_a_middle_initial_keeps_the_name_together(text: str, whole: str) -> None:
+    p = Pseudonymiser().fit([report("r", text)])
+    masked = p.transform(report("r", text)).text
+    assert list(p.key().values()) == [whole]  # one person, the surname included
+    assert masked == text.replace(whole, "[PERSOON 1]")

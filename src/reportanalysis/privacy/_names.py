@@ -514,6 +514,15 @@ class NameFinder:
         ):
             if words and toks[j][2].lower() in _NEVER:
                 break
+            # a middle initial after given names: "Jan B. Decker" (not "Volgens Anna M. …")
+            if (
+                words
+                and self._initial(text, toks, j)
+                and all(self.lists.first(toks[w][3]) for w in words)
+            ):
+                initials.append(toks[j][2])
+                j += 2
+                continue
             words.append(j)
             j += 1
         tv: list[int] = []
