@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .model import AnalysisTables, Anecdote, Report, Theme
+    from .privacy import Masking
     from .project import Project
 
 __all__ = [
@@ -337,22 +338,26 @@ def _anecdote_frame(anecdotes: Sequence[Anecdote], privacy: _Privacy) -> pd.Data
 
 @dataclass
 class _Privacy:
-    """The pseudonymised reports of a run and the pseudonymiser that made them."""
+    """The run's pseudonymised view of its reports (a :class:`~reportanalysis.privacy.Masking`,
+    the one the exports show too), or nothing when privacy is off."""
 
-    by_report: dict[str, Any] = field(default_factory=dict)
-    pseudonymiser: Any = None
+    masking: Masking | None = None
 
     def __bool__(self) -> bool:
-        return self.pseudonymiser is not None
+        return self.masking is not None
 
     def texts(self, anecdotes: Sequence[Anecdote]) -> list[str]:
-        if not self:
+        if self.masking is None:
             return [a.text for a in anecdotes]
-        return [self.by_report[a.report_id].span_text(a.start, a.end) for a in anecdotes]
+        return [self.masking.text(a.report_id, a.start, a.end) for a in anecdotes]
+
+    def sections(self, anecdotes: Sequence[Anecdote]) -> list[str | None]:
+        """Headings can hold names too ("Thijs:"), so they are pseudonymised as well."""
+        return [a.section if a.section is None else self.mask(a.section) for a in anecdotes]
 
     def mask(self, text: str) -> str:
         """``text`` with the names in it pseudonymised (unchanged when privacy is off)."""
-        return self.pseudonymiser.transform_text(text) if self else text
+        return self.masking.mask(text) if self.masking is not None else text
 
     def mask_path(self, path: str) -> str:
         """``path`` with the names in each of its parts pseudonymised."""
@@ -362,49 +367,39 @@ class _Privacy:
         """``tables`` with names masked outside the report text as well: in report ids (made
         from file names, "Gesprek met Anneke de Roos"), sources and input paths, metadata
         values (an initiative "Moestuin van Jan Jansen") and every anecdote id built on them.
-        Ids stay unique, so the tables still join."""
+        Ids stay unique (:attr:`Masking.report_ids`), so the tables still join. Each distinct
+        value is searched once: an initiative repeats on all its anecdotes."""
         import dataclasses
 
-        if not self:
+        masking = self.masking
+        if masking is None:
             return tables
-        import functools
 
-        # Each distinct value is searched once: an initiative repeats on all its anecdotes.
-        mask = functools.lru_cache(maxsize=None)(self.mask)
-        rid: dict[str, str] = {}
-        taken: set[str] = set()
-        for report_id in tables.reports["id"].astype(str):
-            masked, n = mask(report_id), 2
-            while masked in taken:
-                masked, n = f"{mask(report_id)}-{n}", n + 1
-            rid[report_id] = masked
-            taken.add(masked)
+        def report_id(value: Any) -> str:
+            return masking.report_id(str(value))
 
         def anecdote_id(value: Any) -> Any:
             report, sep, span = str(value).rpartition(":")
-            return f"{rid.get(report, mask(report))}{sep}{span}" if sep else value
-
-        def text(value: Any) -> Any:
-            return mask(value) if isinstance(value, str) else value
+            return f"{masking.report_id(report)}{sep}{span}" if sep else value
 
         def source(value: Any) -> Any:
             # The file's name only: the folders it lay in say nothing a reader needs.
-            return mask(Path(value).stem) + Path(value).suffix if isinstance(value, str) else value
+            if not isinstance(value, str):
+                return value
+            return masking.mask(Path(value).stem) + Path(value).suffix
 
         reports = tables.reports.copy()
-        reports["id"] = reports["id"].astype(str).map(rid)
+        reports["id"] = reports["id"].map(report_id)
         if "source" in reports.columns:
             reports["source"] = reports["source"].map(source)
         for column in reports.columns:
             if column not in ("id", "source", "format", "sha256"):
-                reports[column] = reports[column].map(text)
+                reports[column] = reports[column].map(masking.mask_value)
         anecdotes = tables.anecdotes.copy()
         anecdotes["id"] = anecdotes["id"].map(anecdote_id)
-        anecdotes["report_id"] = (
-            anecdotes["report_id"].astype(str).map(lambda r: rid.get(r, mask(r)))
-        )
+        anecdotes["report_id"] = anecdotes["report_id"].map(report_id)
         if "initiative" in anecdotes.columns:
-            anecdotes["initiative"] = anecdotes["initiative"].map(text)
+            anecdotes["initiative"] = anecdotes["initiative"].map(masking.mask_value)
         themes = tables.themes.copy()
         if "representative_ids" in themes.columns:
             themes["representative_ids"] = [
@@ -415,7 +410,7 @@ class _Privacy:
         if "anecdote_id" in labels.columns:
             labels["anecdote_id"] = labels["anecdote_id"].map(anecdote_id)
         if "report_id" in labels.columns:
-            labels["report_id"] = labels["report_id"].astype(str).map(lambda r: rid.get(r, mask(r)))
+            labels["report_id"] = labels["report_id"].map(report_id)
         settings = dict(tables.settings)
         if "inputs" in settings:
             settings["inputs"] = [self.mask_path(str(p)) for p in settings["inputs"]]
@@ -428,37 +423,21 @@ class _Privacy:
             settings=settings,
         )
 
-    def sections(self, anecdotes: Sequence[Anecdote]) -> list[str | None]:
-        """Headings can hold names too ("Thijs:"), so they are pseudonymised as well."""
-        if not self:
-            return [a.section for a in anecdotes]
-        seen: dict[str, str] = {}
-        out: list[str | None] = []
-        for a in anecdotes:
-            if a.section is None:
-                out.append(None)
-                continue
-            if a.section not in seen:
-                seen[a.section] = self.pseudonymiser.transform_text(a.section)
-            out.append(seen[a.section])
-        return out
-
 
 def _pseudonymise(
     reports: Sequence[Report], config: Config, key_path: str | Path | None
 ) -> _Privacy:
     """Pseudonymised versions by report id (nothing when switched off)."""
-    if not config.privacy.get("enabled", True):
-        return _Privacy()
-    from .privacy import Pseudonymiser
+    from .privacy import Masking, pseudonymiser_params
 
-    params = {k: v for k, v in config.privacy.items() if k not in ("enabled", "key")}
-    pseudonymiser = Pseudonymiser(seed=config.seed, **params).fit(reports)
-    done = {r.id: pseudonymiser.transform(r) for r in reports}
+    params = pseudonymiser_params(config.to_dict())
+    if params is None:
+        return _Privacy()
+    masking = Masking.fit(reports, **params)
     key_path = key_path or config.privacy.get("key")
     if key_path:
-        pseudonymiser.write_key(key_path)
-    return _Privacy(done, pseudonymiser)
+        masking.pseudonymiser.write_key(key_path)
+    return _Privacy(masking)
 
 
 def run(

@@ -8,13 +8,13 @@ coder; an anecdote without labels is a selection without coding; report metadata
 variables. GUIDs are derived from our ids, so exporting twice (with the same ``time``) writes
 the same bytes.
 
-By default the export is pseudonymised like everything that circulates (the project's last
-run's privacy settings, see :mod:`.masking`): the source texts, their names, the selections'
-names and descriptions and the text variables show pseudonyms, and the positions point into
-the pseudonymised texts. Importing such a file (or what another tool made of it) into a
-project that holds the original reports finds each report by its pseudonymised text and maps
-the positions back onto the original. ``originals=True`` writes the original texts: a file
-to treat like the project itself.
+By default the export is pseudonymised like everything that circulates (the project's last run's
+privacy settings, see :class:`~reportanalysis.privacy.Masking`): the source texts, their names,
+the selections' names and descriptions and the text variables show pseudonyms, and the positions
+point into the pseudonymised texts. Importing such a file (or what another tool made of it) into
+a project that holds the original reports finds each report by its pseudonymised text and maps
+the positions back onto the original. ``originals=True`` writes the original texts: a file to
+treat like the project itself.
 
 :func:`import_qdpx` reads what those tools write, tolerantly (any namespace version,
 ``sources/`` or ``Sources/``, any ``.qde`` name, BOMs, CRLF, one selection per code or several
@@ -52,8 +52,8 @@ from .safety import parse_xml as _parse_xml
 from .summary import ImportSummary
 
 if TYPE_CHECKING:
+    from ..privacy import Masking
     from ..project import Project
-    from .masking import Masking
 
 __all__ = ["PROJECT_NS", "export_qdpx", "import_qdpx", "project_codebook"]
 
@@ -192,8 +192,8 @@ def export_qdpx(
     """
     from lxml import etree
 
+    from ..privacy import project_masking
     from ..project import Project
-    from .masking import project_masking
 
     if not isinstance(project, Project):
         with Project.open(project) as opened:
@@ -675,7 +675,7 @@ def import_qdpx(
 
     def pseudonymised() -> tuple[Masking, dict[str, str]] | None:
         """The project's pseudonymised reports (as its exports show them), by sha256."""
-        from .masking import Masking, privacy_settings
+        from ..privacy import Masking, privacy_settings
 
         if not masked:
             params = privacy_settings(project) if before else None

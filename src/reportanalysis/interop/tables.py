@@ -7,11 +7,11 @@ must be what the report holds there (whitespace may differ: spreadsheets mangle 
 else the row is skipped and reported.
 
 Exports show pseudonymised text by default (the project's last run's privacy settings, see
-:mod:`.masking`): the ``text`` column holds the pseudonymised slice and ``report`` the id with
-names masked, while ``start``/``end`` keep pointing into the original report. Import matches a
-row by report and offsets and accepts either text, so a pseudonymised table comes back onto
-the original anecdotes. ``originals=True`` exports the original text (treat that file like the
-project itself).
+:class:`~reportanalysis.privacy.Masking`): the ``text`` column holds the pseudonymised slice and
+``report`` the id with names masked, while ``start``/``end`` keep pointing into the original
+report. Import matches a row by report and offsets and accepts either text, so a pseudonymised
+table comes back onto the original anecdotes. ``originals=True`` exports the original text
+(treat that file like the project itself).
 
 Cells that start with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would be read as
 formulas by a spreadsheet. In Excel files they are written as text cells with Excel's quote
@@ -40,8 +40,8 @@ from .safety import DEFAULT_LIMITS, Limits, SafeArchive, decode_text
 from .summary import ImportSummary
 
 if TYPE_CHECKING:
+    from ..privacy import Masking
     from ..project import Project
-    from .masking import Masking
 
 __all__ = [
     "SEGMENT_COLUMNS",
@@ -95,7 +95,7 @@ def segment_rows(project: Project, *, originals: bool = False) -> list[dict[str,
     ``text`` and ``report`` are pseudonymised unless ``originals`` (or privacy was switched
     off for the project's last run); ``start``/``end`` always point into the original text.
     """
-    from .masking import project_masking
+    from ..privacy import project_masking
 
     masking = None if originals else project_masking(project)
     by_anecdote: dict[str, list[Any]] = {}
@@ -275,7 +275,7 @@ def import_segments(
     masking: list[Masking | None] = []  # built once, when a row needs it
 
     def masked() -> Masking | None:
-        from .masking import project_masking
+        from ..privacy import project_masking
 
         if not masking:
             masking.append(project_masking(project) if reports else None)

@@ -21,6 +21,7 @@ word lexicon that tells ordinary words from names comes from spacy-lookups-data.
 from __future__ import annotations
 
 from ._files import pseudonymise_paths
+from ._masking import Masking, privacy_settings, project_masking, pseudonymiser_params, unmap_span
 from ._names import NameFinder, load_name_lists
 from ._patterns import elfproef, iban_valid
 from ._pseudonymiser import (
@@ -38,6 +39,7 @@ from ._pseudonymiser import (
 __all__ = [
     "KINDS",
     "LABELS",
+    "Masking",
     "NameFinder",
     "Pseudonymised",
     "Pseudonymiser",
@@ -47,7 +49,11 @@ __all__ = [
     "iban_valid",
     "load_name_lists",
     "map_span",
+    "privacy_settings",
+    "project_masking",
     "pseudonymise_frame",
     "pseudonymise_paths",
     "pseudonymise_rows",
+    "pseudonymiser_params",
+    "unmap_span",
 ]

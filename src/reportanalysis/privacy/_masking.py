@@ -1,5 +1,6 @@
-"""The pseudonymised view of a project that every export shows (and imports map back).
+"""The pseudonymised view of a set of reports that everything circulating shows.
 
+The pipeline's report and the exports (and the imports that map them back) share it.
 Exports circulate: they show the text the project's last run pseudonymised (the same
 settings and seed give the same pseudonyms), never the original names, unless the caller asks
 for the originals. :func:`project_masking` builds that view from ``project.runs()``;
@@ -25,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..model import Report
-    from ..privacy import Pseudonymised, Pseudonymiser, Replacement
     from ..project import Project
+    from ._pseudonymiser import Pseudonymised, Pseudonymiser, Replacement
 
-__all__ = ["Masking", "privacy_settings", "project_masking", "unmap_span"]
+__all__ = ["Masking", "privacy_settings", "project_masking", "pseudonymiser_params", "unmap_span"]
 
 
 def unmap_span(replacements: Sequence[Replacement], pstart: int, pend: int) -> tuple[int, int]:
@@ -51,17 +52,26 @@ def unmap_span(replacements: Sequence[Replacement], pstart: int, pend: int) -> t
     return start, max(start, end)
 
 
-def privacy_settings(project: Project) -> dict[str, Any] | None:
-    """The Pseudonymiser's parameters of the project's last run (its ``privacy`` section and
-    ``seed``), the defaults when nothing ran yet; None when that run switched privacy off."""
-    runs = project.runs()
-    config = (runs[-1].get("config") if runs else None) or {}
+def pseudonymiser_params(config: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The Pseudonymiser's parameters in a run's configuration (as a dict: its ``privacy``
+    section and ``seed``); None when it switches privacy off.
+
+    >>> pseudonymiser_params({"seed": 3, "privacy": {"enabled": True, "keep": ["Buurtkamer"]}})
+    {'keep': ['Buurtkamer'], 'seed': 3}
+    """
     privacy = dict(config.get("privacy") or {})
     if not privacy.get("enabled", True):
         return None
     params = {k: v for k, v in privacy.items() if k not in ("enabled", "key")}
     params.setdefault("seed", int(config.get("seed", 0) or 0))
     return params
+
+
+def privacy_settings(project: Project) -> dict[str, Any] | None:
+    """The Pseudonymiser's parameters of the project's last run (:func:`pseudonymiser_params`),
+    the defaults when nothing ran yet; None when that run switched privacy off."""
+    runs = project.runs()
+    return pseudonymiser_params((runs[-1].get("config") if runs else None) or {})
 
 
 @dataclass
@@ -76,7 +86,7 @@ class Masking:
     @classmethod
     def fit(cls, reports: Sequence[Report], **params: Any) -> Masking:
         """Fit a Pseudonymiser (``params`` go to it) on ``reports`` and transform each."""
-        from ..privacy import Pseudonymiser
+        from ._pseudonymiser import Pseudonymiser
 
         ps = Pseudonymiser(**params).fit(reports)
         masking = cls(ps, {r.id: ps.transform(r) for r in reports})
