@@ -141,19 +141,6 @@ def reports_word(n: int) -> str:
     return f"{n} verslag" if n == 1 else f"{n} verslagen"
 
 
-def key_beside_outputs(key: Path | None, out: Path) -> bool:
-    """Whether the pseudonym key would be written inside the output folder (which is shared).
-
-    >>> key_beside_outputs(Path("uit/sleutel.json"), Path("uit"))
-    True
-    >>> key_beside_outputs(Path("apart/sleutel.json"), Path("uit"))
-    False
-    """
-    if key is None:
-        return False
-    return key.resolve().is_relative_to(out.resolve())
-
-
 def iter_errors(errors: Iterable[ReportAnalysisError]) -> Iterator[str]:
     for err in errors:
         yield f"overgeslagen: {err}"
@@ -353,8 +340,6 @@ def run_command(
     """Hele analyse: inlezen → pseudonimiseren → splitsen → thema's → praktijken → rapport."""
     from .pipeline import Config, run
 
-    if key_beside_outputs(key, out):  # as `pseudonymise` refuses it: the output folder is shared
-        raise fail(f"de sleutel {key} hoort niet in de uitvoermap {out}: bewaar hem apart")
     try:
         cfg = Config.from_toml(config) if config else Config()
         overrides: dict[str, Any] = {}

@@ -458,6 +458,13 @@ def run(
     """
     config = config or Config()
     out = Path(out_dir)
+    from .privacy import key_inside
+
+    if key_inside(key_path or config.privacy.get("key"), out):  # as pseudonymise_paths refuses
+        raise ConfigError(
+            f"{key_path or config.privacy.get('key')}: write the key outside the output folder "
+            f"{out} and keep it apart from the report"
+        )
     out.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(out / "run.log", mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))

@@ -20,7 +20,7 @@ word lexicon that tells ordinary words from names comes from spacy-lookups-data.
 
 from __future__ import annotations
 
-from ._files import pseudonymise_paths
+from ._files import key_inside, pseudonymise_paths
 from ._masking import Masking, privacy_settings, project_masking, pseudonymiser_params, unmap_span
 from ._names import NameFinder, load_name_lists
 from ._patterns import elfproef, iban_valid
@@ -47,6 +47,7 @@ __all__ = [
     "detect",
     "elfproef",
     "iban_valid",
+    "key_inside",
     "load_name_lists",
     "map_span",
     "privacy_settings",

@@ -20,6 +20,15 @@ class PseudonymiseResult:
     key: Path | None = None
 
 
+def key_inside(key: str | Path | None, out: str | Path) -> bool:
+    """Whether the pseudonym key would lie inside the output folder, which circulates.
+
+    >>> key_inside("uit/sleutel.json", "uit"), key_inside("apart/sleutel.json", "uit")
+    (True, False)
+    """
+    return key is not None and Path(key).resolve().is_relative_to(Path(out).resolve())
+
+
 def pseudonymise_paths(
     paths: str | Path | Iterable[str | Path],
     out: str | Path,
@@ -38,10 +47,8 @@ def pseudonymise_paths(
     from ._pseudonymiser import Pseudonymiser
 
     out = Path(out)
-    if key is not None:
-        key_path = Path(key).resolve()
-        if out.resolve() in key_path.parents:
-            raise ValueError(f"{key}: write the key outside the output folder {out}")
+    if key_inside(key, out):
+        raise ValueError(f"{key}: write the key outside the output folder {out}")
     ingested = read_reports(paths, errors="collect")
     ps = Pseudonymiser(extra_names=extra_names, keep=keep, seed=seed)
     ps.fit(ingested.reports)
