@@ -256,22 +256,27 @@ _TRUE_TEXT = frozenset({"true", "1", "1.0", "ja", "j", "yes", "y", "waar", "aan"
 _FALSE_TEXT = frozenset({"false", "0", "0.0", "nee", "n", "no", "onwaar", "uit", "off"})
 
 
-def _cell_flag(value: Any, where: str) -> bool:
-    """An ``active`` cell as a flag: empty is True (the default); "False", "0", "nee" False.
+def parse_flag(value: Any) -> bool | None:
+    """A yes/no cell as a spreadsheet holds it: empty is True (the default), "False", "0",
+    "nee" False, "True", "1", "ja" True; None for other text. Also read by the label views.
 
-    >>> [_cell_flag(v, "") for v in (None, float("nan"), "False", "nee", "Ja", 0, 1.0)]
-    [True, True, False, False, True, False, True]
+    >>> [parse_flag(v) for v in (None, float("nan"), "False", "nee", "Ja", 0, 1.0, "misschien")]
+    [True, True, False, False, True, False, True, None]
     """
     if _is_empty(value):
         return True
     if isinstance(value, str):
         text = value.strip().lower()
-        if text in _TRUE_TEXT:
-            return True
-        if text in _FALSE_TEXT:
-            return False
-        raise ProjectError(f"{where} {value!r} is not true or false (use True/False or ja/nee)")
+        return True if text in _TRUE_TEXT else False if text in _FALSE_TEXT else None
     return bool(value)
+
+
+def _cell_flag(value: Any, where: str) -> bool:
+    """An ``active`` cell as a flag (:func:`parse_flag`); other text is an error."""
+    flag = parse_flag(value)
+    if flag is None:
+        raise ProjectError(f"{where} {value!r} is not true or false (use True/False or ja/nee)")
+    return flag
 
 
 def _rows(index: Sequence[Any], limit: int = 10) -> str:

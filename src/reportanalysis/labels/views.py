@@ -26,8 +26,6 @@ __all__ = ["NOT_CODINGS", "code_report_matrix", "codings", "cooccurrence"]
 #: Label sources that are not a coder's judgement that a code applies.
 NOT_CODINGS: frozenset[str] = frozenset({"suggested", "suggested-rejected"})
 
-_FALSE_TEXT = frozenset({"false", "0", "0.0", "nee", "no", "n", "onwaar", "uit", "off"})
-
 
 def _report_of(anecdote_id: str) -> str:
     """The report part of an anecdote id ``report:start-end``."""
@@ -41,11 +39,9 @@ def _is_active(value: Any) -> bool:
     >>> [_is_active(v) for v in (True, False, 0, 1.0, None, float("nan"), "False", "nee", "ja")]
     [True, False, False, True, True, True, False, False, True]
     """
-    if value is None or (isinstance(value, float) and value != value):
-        return True
-    if isinstance(value, str):
-        return value.strip().lower() not in _FALSE_TEXT
-    return bool(value)
+    from ..project import parse_flag
+
+    return parse_flag(value) is not False  # other text: active, the default
 
 
 def codings(labels_df: pd.DataFrame) -> pd.DataFrame:
