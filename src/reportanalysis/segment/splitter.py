@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -119,6 +120,21 @@ class _Candidate:
     # break is forced, -inf when it is forbidden (inside a quotation, after a colon).
     forced: list[float] = field(default_factory=list)
     sims: np.ndarray | None = None  # window similarity before each sentence; NaN where forced
+
+
+@functools.lru_cache(maxsize=8192)
+def _layout(
+    text: str, guide_questions: tuple[str, ...], heading_max_words: int, question_max_words: int
+) -> tuple[Block, ...]:
+    """:func:`layout`, remembered per text and settings, so coverage does not lay out again."""
+    return tuple(
+        layout(
+            text,
+            guide_questions=guide_questions,
+            heading_max_words=heading_max_words,
+            question_max_words=question_max_words,
+        )
+    )
 
 
 class Splitter:
@@ -306,12 +322,7 @@ class Splitter:
             chars[a.report_id] = chars.get(a.report_id, 0) + (a.end - a.start)
         out = []
         for report in reports:
-            blocks = layout(
-                report.text,
-                guide_questions=self.guide_questions,
-                heading_max_words=self.heading_max_words,
-                question_max_words=self.question_max_words,
-            )
+            blocks = self._layout(report.text)
             body = sum(b.end - b.start for b in blocks if b.kind not in ("title", "metadata"))
             out.append(
                 SplitCoverage(report.id, count.get(report.id, 0), body, chars.get(report.id, 0))
@@ -363,13 +374,15 @@ class Splitter:
             sims[[i for i in range(1, len(c.spans)) if c.forced[i] != 0.0]] = np.nan
             c.sims = sims
 
-    def _candidates(self, r: int, report: Report) -> list[_Candidate]:
-        blocks = layout(
-            report.text,
-            guide_questions=self.guide_questions,
-            heading_max_words=self.heading_max_words,
-            question_max_words=self.question_max_words,
+    def _layout(self, text: str) -> tuple[Block, ...]:
+        """The report's layout with this splitter's settings; :meth:`coverage` reads the one
+        :meth:`split_many` made (:func:`_layout`)."""
+        return _layout(
+            text, tuple(self.guide_questions), self.heading_max_words, self.question_max_words
         )
+
+    def _candidates(self, r: int, report: Report) -> list[_Candidate]:
+        blocks = self._layout(report.text)
         list_re = re.compile(self.list_headings, re.IGNORECASE)
         out = []
         for b in blocks:
