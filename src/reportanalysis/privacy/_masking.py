@@ -20,6 +20,7 @@ touches a pseudonym covers the whole original it replaced::
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -120,10 +121,12 @@ class Masking:
 
     def original_report_id(self, masked: str) -> str | None:
         """The project's report behind a masked id (None if no report has it)."""
-        for original, m in self.report_ids.items():
-            if m == masked:
-                return original
-        return None
+        return self._originals.get(masked)
+
+    @functools.cached_property
+    def _originals(self) -> dict[str, str]:
+        # masked id → original: the ids are unique, and an import asks once per row
+        return {m: original for original, m in self.report_ids.items()}
 
     def span(self, report_id: str, start: int, end: int) -> tuple[int, int]:
         """Original offsets → offsets in the pseudonymised text of ``report_id``."""
