@@ -361,6 +361,12 @@ def run_command(
         typer.echo(line, err=True)
     for report_id in result.info.get("without_anecdotes", []):
         typer.echo(f"let op: {report_id}: 0 anekdotes (zie {out}/run.log)", err=True)
+    for name in result.info.get("kept_from_earlier", []):
+        typer.echo(
+            f"let op: {out}/{name} is van een eerdere run en sindsdien bewerkt: "
+            "bewaard, niet bijgewerkt",
+            err=True,
+        )
     names = ", ".join(sorted(p.name for p in result.outputs.values()))
     typer.echo(f"Rapport geschreven naar {out}/ ({names})")
     raise typer.Exit(result.exit_code)

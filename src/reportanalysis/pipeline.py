@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STAGES",
     "Config",
+    "NotebookProgress",
     "RunResult",
     "StageProgress",
     "run",
@@ -221,6 +222,74 @@ class RunResult:
     def exit_code(self) -> int:
         """0 all good, 1 some inputs skipped (the command line exits 2 on failure)."""
         return 1 if self.skipped else 0
+
+
+class NotebookProgress:
+    """Progress bars for ``run(..., progress=True)``: one ``tqdm.auto`` bar per stage, which
+    Jupyter shows as a widget and a terminal as text. A stage's bar closes when the next
+    stage starts; :meth:`close` closes the last one."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._stage: str | None = None
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage != self._stage:
+            self.close()
+            from tqdm.auto import tqdm
+
+            self._stage = stage
+            self._bar = tqdm(total=total, desc=stage, leave=True)
+        bar = self._bar
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._bar, self._stage = None, None
+
+
+#: The files a run writes into its output folder besides ``report.<format>``.
+RUN_FILES = ("run.json", "run.log")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _clear_previous_run(out: Path) -> list[str]:
+    """Remove the reports an earlier run left in ``out`` and its ``run.json``, so that no
+    report of an earlier run (a format no longer asked for, or one a failed run did not
+    rewrite) passes for this run's.
+
+    Only the files the earlier ``run.json`` lists, by name inside ``out``, and only while
+    they are as that run wrote them (same SHA-256): a report edited by hand since is kept
+    and its name returned, for the log and the caller to mention.
+    """
+    previous = out / "run.json"
+    try:
+        info = json.loads(previous.read_text(encoding="utf-8"))
+        written = info.get("output_hashes", {})
+        if not isinstance(written, dict):
+            return []
+    except (OSError, ValueError, AttributeError):
+        return []
+    kept: list[str] = []
+    for name, digest in sorted(written.items()):
+        path = out / Path(str(name)).name  # names only: never a path outside the folder
+        if not path.is_file() or path.name in RUN_FILES:
+            continue
+        if _sha256(path) == digest:
+            path.unlink()
+        else:
+            kept.append(path.name)
+    previous.unlink(missing_ok=True)
+    return kept
 
 
 def _peak_mb() -> float | None:
@@ -447,13 +516,17 @@ def run(
     *,
     project: str | Path | Project | None = None,
     key_path: str | Path | None = None,
-    progress: StageProgress | None = None,
+    progress: StageProgress | bool | None = None,
 ) -> RunResult:
     """Run the whole analysis over files and folders and write the report to ``out_dir``.
 
     With ``project`` (a path or an open :class:`~reportanalysis.project.Project`) reports,
     anecdotes, manual labels, edits and cached embeddings persist between runs; without it
     nothing but the outputs is written. Writes ``out_dir/run.json`` and ``out_dir/run.log``.
+    The reports an earlier run wrote into ``out_dir`` are removed first, unless they were
+    edited since (those are kept and named in ``run.log`` and ``info["kept_from_earlier"]``).
+    ``progress``: a callback ``(stage, done, total)``, or True for progress bars in Jupyter
+    or a terminal (:class:`NotebookProgress`).
     Raises :class:`~reportanalysis.errors.ReportAnalysisError` when nothing could be read.
     """
     config = config or Config()
@@ -466,13 +539,20 @@ def run(
             f"{out} and keep it apart from the report"
         )
     out.mkdir(parents=True, exist_ok=True)
+    kept = _clear_previous_run(out)
     handler = logging.FileHandler(out / "run.log", mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     old_level = log.level
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     own_project = None
+    bars = NotebookProgress() if progress is True else None
+    callback = bars if bars is not None else progress or None
     try:
+        for name in kept:
+            log.warning(
+                "%s is from an earlier run and was edited since: kept, but not rewritten", name
+            )
         if project is not None and not hasattr(project, "add_reports"):
             from .project import Project
 
@@ -480,7 +560,7 @@ def run(
             own_project = Project.open(path) if path.exists() else Project.create(path)
             project = own_project
         config.check()
-        return _run(inputs, out, config, project, key_path, progress)  # type: ignore[arg-type]
+        return _run(inputs, out, config, project, key_path, callback, kept)  # type: ignore[arg-type]
     except KeyboardInterrupt:
         log.error("run interrupted (Ctrl-C): the outputs in %s are incomplete", out)
         raise
@@ -488,6 +568,8 @@ def run(
         log.exception("run failed")  # the whole traceback, for whoever reads run.log
         raise
     finally:
+        if bars is not None:
+            bars.close()
         if own_project is not None:
             own_project.close()
         log.removeHandler(handler)
@@ -502,6 +584,7 @@ def _run(
     project: Project | None,
     key_path: str | Path | None,
     progress: StageProgress | None,
+    kept: Sequence[str] = (),
 ) -> RunResult:
     import numpy as np
 
@@ -618,6 +701,9 @@ def _run(
         "seconds": timer.seconds,
         "peak_mb": timer.peak_mb,
         "outputs": {k: str(v) for k, v in sorted(outputs.items())},
+        # the next run into this folder removes these files while they are unchanged
+        "output_hashes": {p.name: _sha256(p) for p in sorted(outputs.values())},
+        "kept_from_earlier": list(kept),
     }
     (out / "run.json").write_text(
         json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n",
