@@ -600,3 +600,21 @@ def test_coverage_names_a_report_without_anecdotes_and_the_text_left_out(splitte
     assert cov["wrapped"].anecdotes == len(own) > 0 and not cov["wrapped"].empty
     assert cov["wrapped"].anecdote_chars == sum(a.end - a.start for a in own)
     assert 0 < cov["wrapped"].left_out_chars < cov["wrapped"].text_chars
+
+
+def test_a_story_sentence_that_mentions_a_number_is_kept_and_a_contact_note_left_out(splitter):
+    text = (
+        "Hoe verloopt het contact met de gemeente?\n"
+        "Jolanda vertelt dat ze de wijkcoördinator altijd kan bellen. Ze heeft zijn mobiele "
+        "nummer, 06-12345678, en hij neemt bijna altijd op. Dat scheelt veel gedoe met "
+        "formulieren.\n"
+        "Jolanda is bereikbaar via jolanda@example.nl.\n"
+        "Hans Boersma: 06-87654321.\n"
+    )
+    report = Report(id="c", source="c.txt", format="txt", text=text)
+    anecdotes = splitter.split(report)
+    check_provenance(report, anecdotes)
+    assert len(anecdotes) == 1
+    assert "06-12345678" in anecdotes[0].text  # nothing of the story is lost
+    assert anecdotes[0].text.endswith("gedoe met formulieren.")
+    assert not any("@" in a.text or "87654321" in a.text for a in anecdotes)

@@ -73,6 +73,14 @@ CONTACT_DETAILS = (
     r"(?:\+31|\b0)\d{1,3}[- ]?\d{3}[- ]?\d{3,4}\b|\b0\d{1,3}[- ]\d{6,8}\b"
     r"|[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.\S+|https?://\S+|\b[A-Z]{2}\d{2} ?[A-Z]{4}[ \d]{10,}"
 )
+#: Words that make a sentence with contact details a note of how to reach someone ("Kees is
+#: bereikbaar op …", "Contact: …", "Rekeningnummer …"), not a passage that mentions a number.
+CONTACT_CUES = (
+    r"\b(?:bereikbaar|te bereiken|contact\w*|vragen over|\w*rekening\w*|t\.?\s?n\.?\s?v\b"
+    r"|ten name van|adres\w*|e-?mail\w*|telefoon\w*|tel\b|mobiel\w*:|website|bellen op|mailen naar)"
+)
+#: A sentence with contact details and at most this many other words is contact details.
+CONTACT_MAX_OTHER_WORDS = 6
 #: Sentences that describe the visit itself (who was spoken to, where): not anecdotes.
 VISIT_DESCRIPTION = (
     r"(?:wij|we) (?:spraken|bezochten|ontmoetten|zaten|waren)\b|het gesprek vond plaats"
@@ -167,9 +175,13 @@ class Splitter:
       Sections under a list heading hold no anecdotes. Before the first heading and in
       background sections, anecdotes start at the first sentence about the collaboration
       (before any heading, paragraphs are skipped until one has such a sentence).
-    - ``contact_details`` (:data:`CONTACT_DETAILS`): sentences and bullet items with a phone
-      number, e-mail or web address or bank account are left out (they are not anecdotes, and
-      personal data should not travel further than needed).
+    - ``contact_details`` (:data:`CONTACT_DETAILS`), ``contact_cues``
+      (:data:`CONTACT_CUES`): sentences and bullet items with a phone number, e-mail or web
+      address or bank account are left out when they say how to reach someone (a contact cue,
+      or hardly any other words: "Hans Boersma: 06-…"); they are not anecdotes, and personal
+      data should not travel further than needed. A sentence of the story that mentions a
+      number ("Ze heeft zijn mobiele nummer, 06-…, en hij neemt altijd op") stays; the
+      pseudonymiser masks the number.
     - ``visit_description`` (:data:`VISIT_DESCRIPTION`): sentences opening like this describe
       the visit ("Wij spraken Thijs en Karin aan de keukentafel"), not the collaboration.
     - ``heading_max_words`` (10), ``question_max_words`` (30): see :func:`layout`.
@@ -193,6 +205,7 @@ class Splitter:
         background_headings: str = BACKGROUND_HEADINGS,
         collaboration_terms: str = COLLABORATION_TERMS,
         contact_details: str = CONTACT_DETAILS,
+        contact_cues: str = CONTACT_CUES,
         visit_description: str = VISIT_DESCRIPTION,
         heading_max_words: int = 10,
         question_max_words: int = 30,
@@ -213,6 +226,7 @@ class Splitter:
         self.background_headings = background_headings
         self.collaboration_terms = collaboration_terms
         self.contact_details = contact_details
+        self.contact_cues = contact_cues
         self.visit_description = visit_description
         self.heading_max_words = heading_max_words
         self.question_max_words = question_max_words
@@ -396,11 +410,22 @@ class Splitter:
                 if (
                     len(item.split()) < self.bullet_min_words
                     or (_STATUS_ITEM.match(item) and len(item.split(":", 1)[1].split()) <= 4)
-                    or re.search(self.contact_details, item)
+                    or self._is_contact(item)
                 ):
                     continue
             out.append(_Candidate(r, b))
         return out
+
+    def _is_contact(self, sentence: str) -> bool:
+        """Does ``sentence`` say how to reach someone (contact details with a contact cue, or
+        with hardly any other words)?"""
+        details = list(re.finditer(self.contact_details, sentence))
+        if not details:
+            return False
+        if re.search(self.contact_cues, sentence, re.IGNORECASE):
+            return True
+        rest = re.sub(self.contact_details, " ", sentence)
+        return len(re.findall(r"\w+", rest)) <= CONTACT_MAX_OTHER_WORDS
 
     def _drop_non_anecdotes(
         self,
@@ -418,12 +443,11 @@ class Splitter:
         ``background_rule`` background text is kept like any other."""
         if spans and len(text[spans[0][0] : spans[0][1]].split()) <= self.short_answer_words:
             spans = spans[1:]
-        contact = re.compile(self.contact_details)
         visit = re.compile(self.visit_description, re.IGNORECASE)
         kept = [
             i
             for i, (s, e) in enumerate(spans)
-            if not contact.search(text[s:e]) and not visit.match(text[s:e])
+            if not self._is_contact(text[s:e]) and not visit.match(text[s:e])
         ]
         # An anecdote never spans a sentence that was left out.
         c.breaks = {spans[i] for n, i in enumerate(kept) if n and kept[n - 1] != i - 1}
