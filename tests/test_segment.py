@@ -618,3 +618,32 @@ def test_a_story_sentence_that_mentions_a_number_is_kept_and_a_contact_note_left
     assert "06-12345678" in anecdotes[0].text  # nothing of the story is lost
     assert anecdotes[0].text.endswith("gedoe met formulieren.")
     assert not any("@" in a.text or "87654321" in a.text for a in anecdotes)
+
+
+def test_an_interview_written_as_questions_and_answers(splitter):
+    text = (
+        "Verslag bezoek Taalcafé Oost\n\n"
+        "V: Hoe verloopt de samenwerking met de gemeente?\n"
+        "A: Fatima vertelt dat de samenwerking de laatste maanden veel beter loopt. Sinds er "
+        "een vaste contactpersoon is, weet ze bij wie ze terecht kan.\n\n"
+        "Vraag 2: Hoe kijkt de ambtenaar ertegenaan?\n"
+        "Antwoord: De ambtenaar erkent dat de regels streng zijn. Hij zoekt binnen de afdeling "
+        "ruimte, maar de controller houdt vast aan de procedure.\n\n"
+        "Wat viel op?\n"
+        "A. de Roos belde de wijkcoördinator, die dezelfde middag langskwam om te helpen.\n"
+    )
+    report = Report(id="qa", source="qa.txt", format="txt", text=text)
+    anecdotes = splitter.split(report)
+    check_provenance(report, anecdotes)
+    assert [a.section for a in anecdotes] == [
+        "Hoe verloopt de samenwerking met de gemeente?",
+        "Hoe kijkt de ambtenaar ertegenaan?",
+        "Wat viel op?",
+    ]
+    assert [a.text.split()[0] for a in anecdotes] == ["Fatima", "De", "A."]  # an initial stays
+    # a guide question is recognised with its "Vraag 2:" mark, and without its question mark
+    blocks = layout(
+        text.replace("ertegenaan?", "ertegenaan"),
+        guide_questions=["Hoe kijkt de ambtenaar ertegenaan?"],
+    )
+    assert [b.kind for b in blocks if b.line == 5] == ["question"]

@@ -31,6 +31,11 @@ _NUMBERED = re.compile(r"^\s*\(?\d{1,2}[.)]\s+(?=\S)")
 _END_PUNCT = ".!?…;,"
 _CLOSERS = "\"'’”»)]"  # closing quotes and brackets after a sentence's final mark
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+#: The marks of an interview written as questions and answers ("V: …" / "A: …", "Vraag 2:" /
+#: "Antwoord:"): a question's section is named without its mark, an answer starts after it.
+#: Always with a colon: "A. de Roos belde" is an initial, not an answer.
+_QUESTION_MARK = re.compile(r"^\s*(?:V|Q|Vraag)(?:\s*\d{1,2})?\s*:\s*(?=\S)")
+_ANSWER_MARK = re.compile(r"^\s*(?:A|Antw\.?|Antwoord)\s*:\s*(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,10 @@ def normalise_question(text: str) -> str:
 
     >>> normalise_question("1. Hoe verloopt de samenwerking?")
     'hoe verloopt de samenwerking'
+    >>> normalise_question("Vraag 2: Wat kan beter?")
+    'wat kan beter'
     """
-    text = _NUMBERED.sub("", text)
+    text = _QUESTION_MARK.sub("", _NUMBERED.sub("", text))
     text = unicodedata.normalize("NFKC", text).lower()
     return " ".join(re.findall(r"[^\W_]+", text))
 
@@ -140,6 +147,9 @@ def layout(
     def close_paragraph() -> None:
         if para:
             s, e = _strip(text, lines[para[0]][0], lines[para[-1]][1])
+            answer = _ANSWER_MARK.match(text[s:e])
+            if answer and answer.end() < e - s:
+                s = s + answer.end()
             blocks.append(Block("paragraph", s, e, section, para[0]))
             para.clear()
 
@@ -181,7 +191,8 @@ def layout(
             continue
         if kind in ("heading", "question"):
             header_zone = False
-            section = _NUMBERED.sub("", plain(text[s:e])).strip().rstrip(":").strip()
+            section = _NUMBERED.sub("", plain(text[s:e])).strip()
+            section = _QUESTION_MARK.sub("", section).rstrip(":").strip()
         elif kind == "label" and _words(line) > 3:
             header_zone = False
             section = plain(text[s:e]).rstrip(":").strip()
