@@ -647,3 +647,51 @@ def test_an_interview_written_as_questions_and_answers(splitter):
         guide_questions=["Hoe kijkt de ambtenaar ertegenaan?"],
     )
     assert [b.kind for b in blocks if b.line == 5] == ["question"]
+
+
+def test_word_table_rows_and_markdown_quotes(splitter, tmp_path):
+    import docx
+
+    from reportanalysis.ingest import read_reports
+
+    doc = docx.Document()
+    doc.add_heading("Bezoek Buurtbus", 1)
+    doc.add_heading("Hoe verloopt de samenwerking?", 2)
+    table = doc.add_table(rows=3, cols=2)
+    cells = [
+        ("Onderwerp", "Ervaring"),
+        (
+            "Vergunning",
+            "De ontheffing voor het parkeren duurde vier maanden, omdat twee "
+            "afdelingen naar elkaar wezen.",
+        ),
+        (
+            "Subsidie",
+            "De subsidie kwam binnen drie weken en de ambtenaar belde zelf om het te melden.",
+        ),
+    ]
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    doc.add_paragraph("Na afloop spraken we af dat de gemeente een vast aanspreekpunt aanwijst.")
+    path = tmp_path / "buurtbus_1.docx"
+    doc.save(path)
+    (report,) = read_reports([path]).reports
+    anecdotes = splitter.split(report)
+    check_provenance(report, anecdotes)
+    # the header row is no section, and a row's anecdote starts at its text, not its label
+    assert {a.section for a in anecdotes} == {"Hoe verloopt de samenwerking?"}
+    assert [a.text.split()[:2] for a in anecdotes] == [
+        ["De", "ontheffing"],
+        ["De", "subsidie"],
+        ["Na", "afloop"],
+    ]
+
+    md = (
+        "## Hoe verloopt de samenwerking?\n\n"
+        '> "De gemeente denkt echt met ons mee," zegt de voorzitter. Ze vertelt dat de '
+        "wijkregisseur elke maand langskomt en dat ze samen de planning doornemen.\n"
+    )
+    quoted = Report(id="q", source="q.md", format="md", text=md)
+    (anecdote,) = splitter.split(quoted)
+    assert anecdote.text.startswith('"De gemeente')

@@ -33,9 +33,12 @@ _CLOSERS = "\"'’”»)]"  # closing quotes and brackets after a sentence's fin
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 #: The marks of an interview written as questions and answers ("V: …" / "A: …", "Vraag 2:" /
 #: "Antwoord:"): a question's section is named without its mark, an answer starts after it.
-#: Always with a colon: "A. de Roos belde" is an initial, not an answer.
+#: Always with a colon: "A. de Roos belde" is an initial, not an answer. Markdown's quote
+#: marks ("> ") go the same way.
 _QUESTION_MARK = re.compile(r"^\s*(?:V|Q|Vraag)(?:\s*\d{1,2})?\s*:\s*(?=\S)")
-_ANSWER_MARK = re.compile(r"^\s*(?:A|Antw\.?|Antwoord)\s*:\s*(?=\S)")
+_ANSWER_MARK = re.compile(r"^\s*(?:>\s*)*(?:(?:A|Antw\.?|Antwoord)\s*:\s*)?(?=\S)")
+#: The cell separator ingest writes between the cells of a table row (Word, ODT, HTML).
+_CELL = " | "
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Block:
     """A block of the layout. ``start``/``end`` exclude whitespace and bullet markers."""
 
     kind: str  # title | metadata | heading | question | label | table | bullet | paragraph
+    # (a table row with text is a bullet from its first cell of text on)
     start: int
     end: int
     section: str | None = None
@@ -79,6 +83,27 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _short_cell(cell: str, max_words: int) -> bool:
+    cell = cell.strip()
+    return _words(cell) <= max_words and cell[-1:] not in ".!?…"
+
+
+def _table_text(row: str, max_words: int) -> int | None:
+    """Where the text of a table row starts (after its leading short cells: "Vergunning |
+    De ontheffing duurde …"), or None when every cell is short.
+
+    >>> row = "Vergunning | De ontheffing duurde vier maanden."
+    >>> row[_table_text(row, 10):], _table_text("Onderwerp | Ervaring", 10)
+    ('De ontheffing duurde vier maanden.', None)
+    """
+    pos = 0
+    for cell in row.split(_CELL):
+        if not _short_cell(cell, max_words):
+            return pos + len(cell) - len(cell.lstrip())
+        pos += len(cell) + len(_CELL)
+    return None
+
+
 def _classify(
     line: str,
     *,
@@ -91,6 +116,8 @@ def _classify(
     stripped = line.strip()
     if len(stripped) > 1 and stripped[0] == "|" and stripped[-1] == "|":
         return "table"  # a Markdown table row: structure (status lists), not an anecdote
+    if _CELL in stripped and not _table_text(stripped, heading_max_words):
+        return "table"  # a row of short cells (a header row, a status table): structure
     if metadata:
         return "metadata"
     s = plain(line)
@@ -105,6 +132,8 @@ def _classify(
         return "heading"
     if _BULLET.match(s) and not _NUMBERED.match(s):
         return "bullet"
+    if _CELL in stripped:
+        return "row"
     if s.endswith(":") and _words(s) <= heading_max_words:
         return "label"
     if _NUMBERED.match(s):
@@ -187,6 +216,11 @@ def layout(
             m = _BULLET.match(line) or _NUMBERED.match(line)
             s = ls + (m.end() if m else 0)
             s, e = _strip(text, s, le)
+            blocks.append(Block("bullet", s, e, section, n))
+            continue
+        if kind == "row":  # a table row with text: an item, from its first cell of text on
+            header_zone = False
+            s, e = _strip(text, ls + (_table_text(line, heading_max_words) or 0), le)
             blocks.append(Block("bullet", s, e, section, n))
             continue
         if kind in ("heading", "question"):
