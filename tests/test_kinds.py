@@ -72,3 +72,22 @@ def test_cli_kinds_with_use(tmp_path) -> None:
     rows = [json.loads(x) for x in result.output.splitlines() if x.startswith("{")]
     assert [r["kind"] for r in rows] == list(texts)
     assert all(abs(sum(r["kind_scores"].values()) - 1) < 1e-3 for r in rows)
+
+
+def test_cli_input_errors_name_the_file_and_line(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    def said(path) -> str:  # the message, without the box typer draws and its line breaks
+        result = CliRunner().invoke(app, ["kinds", "--input", str(path), "--format", "jsonl"])
+        assert result.exit_code == 2
+        return " ".join(result.output.replace("│", " ").split())
+
+    assert "bestand bestaat niet" in said(tmp_path / "ontbreekt.jsonl")
+    bad = tmp_path / "kapot.jsonl"
+    bad.write_text('{"text": "Goed contact."}\n{"text": \n', encoding="utf-8")
+    assert "regel 2: geen JSON" in said(bad)
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes('{"text": "Caf\u00e9"}\n'.encode("latin-1"))
+    assert "geen UTF-8" in said(latin)

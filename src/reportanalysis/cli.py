@@ -46,19 +46,32 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", help="jsonl or t
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Rows of a JSON-lines file; a bad line is an error naming file and line."""
+    """Rows of a JSON-lines file; a missing file or a bad line is an error naming the file
+    (and the line)."""
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise typer.BadParameter(f"{path}:{n}: not JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise typer.BadParameter(f"{path}:{n}: expected a JSON object")
-            rows.append(row)
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise typer.BadParameter(
+                        f"{path}, regel {n}: geen JSON ({exc.msg}); verwacht één JSON-object "
+                        "per regel"
+                    ) from exc
+                if not isinstance(row, dict):
+                    raise typer.BadParameter(f"{path}, regel {n}: verwacht een JSON-object")
+                rows.append(row)
+    except FileNotFoundError as exc:
+        raise typer.BadParameter(f"{path}: bestand bestaat niet; controleer het pad") from exc
+    except IsADirectoryError as exc:
+        raise typer.BadParameter(f"{path}: is een map, geen JSONL-bestand") from exc
+    except UnicodeDecodeError as exc:
+        raise typer.BadParameter(
+            f"{path}: geen UTF-8-tekst (byte {exc.start}); sla het op als UTF-8"
+        ) from exc
     return rows
 
 
@@ -79,7 +92,7 @@ def read_labelled(
 def require_field(rows: Sequence[dict[str, Any]], field: str, path: Path) -> None:
     for n, row in enumerate(rows, 1):
         if field not in row:
-            raise typer.BadParameter(f"{path}: line {n} has no {field!r} field")
+            raise typer.BadParameter(f"{path}, regel {n}: het veld {field!r} ontbreekt")
 
 
 def _jsonable(value: Any) -> Any:
