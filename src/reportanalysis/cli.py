@@ -206,7 +206,12 @@ def ingest_command(
             total = len(store.reports())
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
-    typer.echo(f"{reports_word(len(result.reports))} toegevoegd aan {project} ({total} in totaal)")
+    added = len(result.reports) - len(result.updated)
+    typer.echo(f"{reports_word(added)} toegevoegd aan {project} ({total} in totaal)")
+    if result.updated:
+        typer.echo(f"{reports_word(len(result.updated))} bijgewerkt (het bestand is veranderd):")
+        for source, report_id in result.updated:
+            typer.echo(f"  bijgewerkt: {report_id} ({source})")
     if result.duplicates:
         typer.echo(f"{len(result.duplicates)} dubbel, niet opnieuw toegevoegd:")
         for source, same_as in result.duplicates:
@@ -374,6 +379,8 @@ def run_command(
         typer.echo(line, err=True)
     for report_id in result.info.get("without_anecdotes", []):
         typer.echo(f"let op: {report_id}: 0 anekdotes (zie {out}/run.log)", err=True)
+    for item in result.info.get("updated", []):
+        typer.echo(f"bijgewerkt: {item['id']} ({item['source']}): het bestand is veranderd")
     for name in result.info.get("kept_from_earlier", []):
         typer.echo(
             f"let op: {out}/{name} is van een eerdere run en sindsdien bewerkt: "

@@ -592,7 +592,7 @@ def _run(
     started = time.time()
 
     with timer.stage("ingest") as tick:
-        reports, skipped = _ingest(inputs, config, project, tick)
+        reports, skipped, updated = _ingest(inputs, config, project, tick)
     if not reports:
         raise ReportAnalysisError(
             "no report could be read from "
@@ -607,6 +607,10 @@ def _run(
     log.info("reportanalysis run over %s", ", ".join(pseudo.mask_path(str(p)) for p in inputs))
     for err in skipped:
         log.warning("skipped %s: %s", pseudo.mask_path(err.path), err.reason)
+    for source, report_id in updated:  # a changed file replaced its earlier version
+        log.info(
+            "updated %s (%s): the file changed", pseudo.mask(report_id), pseudo.mask_path(source)
+        )
 
     with timer.stage("split") as tick:
         anecdotes, empty = _split(reports, config, project, tick, shown=pseudo.mask)
@@ -691,6 +695,10 @@ def _run(
         "input_hashes": dict(zip(tables.reports["id"], tables.reports["sha256"], strict=True)),
         "skipped": [{"path": shown(e.path), "reason": e.reason} for e in skipped],
         "without_anecdotes": [pseudo.mask(r) if tables.pseudonymised else r for r in empty],
+        "updated": [
+            {"id": pseudo.mask(r) if tables.pseudonymised else r, "source": shown(src)}
+            for src, r in updated
+        ],
         "counts": {
             "reports": len(reports),
             "anecdotes": len(frame),
@@ -723,13 +731,15 @@ def _ingest(
     config: Config,
     project: Project | None,
     tick: Callable[[int, int | None], None],
-) -> tuple[list[Report], list[InputError]]:
+) -> tuple[list[Report], list[InputError], list[tuple[str, str]]]:
+    """The reports of this run, the inputs skipped, and ``(source, id)`` of the stored
+    reports a changed file replaced."""
     from .ingest import read_reports
 
     options = dict(config.ingest)
     if project is None:
         result = read_reports(list(inputs), errors="collect", progress=tick, **options)
-        return list(result.reports), list(result.skipped)
+        return list(result.reports), list(result.skipped), []
     result = project.add_reports(list(inputs), progress=tick, **options)
     reports = list(result.reports)
     seen = {r.id for r in reports}
@@ -740,7 +750,7 @@ def _ingest(
                 seen.add(existing)
             except ReportAnalysisError:
                 continue  # a duplicate within this batch, already in `reports`
-    return reports, list(result.skipped)
+    return reports, list(result.skipped), list(result.updated)
 
 
 def _split(

@@ -28,6 +28,11 @@ labels back). When two labels of one coder and code meet on one anecdote, the la
 is listed by :meth:`Project.orphaned_labels`; it comes back by itself when its span does. Every
 move is two rows in the history (event ``moved``): nothing is overwritten.
 
+A report file edited and read in again (:meth:`Project.add_reports`, same source, other text)
+replaces the stored report under the same id. Labels on passages that did not change follow
+them to their new offsets; a label whose passage changed is orphaned (event ``outdated``) until
+a coder labels the new text, and :meth:`Project.label_text` still shows what it was put on.
+
 Durability and concurrency
 --------------------------
 "A label the API has acknowledged is on disk": every write method is one transaction, started
@@ -279,6 +284,15 @@ def _cell_flag(value: Any, where: str) -> bool:
     return flag
 
 
+_TABLE_FORMATS = frozenset({"csv", "xlsx"})
+
+
+def _source_key(source: str) -> str:
+    """A report's source as compared between ingests: ``./verslagen//a.txt`` is
+    ``verslagen/a.txt`` (a zip member keeps its ``archive!member`` form)."""
+    return os.path.normpath(source)
+
+
 def _rows(index: Sequence[Any], limit: int = 10) -> str:
     """'row 3 has' / 'rows 3, 7 have', listing at most ``limit`` of them."""
     shown = ", ".join(str(i) for i in index[:limit])
@@ -464,32 +478,216 @@ class Project:
 
     # ------------------------------------------------------------------ reports
 
-    def add_reports(self, paths: Any, **read_options: Any) -> IngestResult:
+    def add_reports(
+        self, paths: Any, *, on_change: str = "update", **read_options: Any
+    ) -> IngestResult:
         """Read files with :func:`reportanalysis.ingest.read_reports` and store the reports.
 
         Reports whose text is already in the project are returned as ``duplicates`` (not added
-        twice, listed as ``(source, id of the report it repeats)``); ids are made unique
-        against the project the way ``read_reports`` does it (``anker_1`` → ``anker_1-2``).
-        ``result.reports`` holds the reports that were added, with their final ids.
+        twice, listed as ``(source, id of the report it repeats)``). A report read from the same
+        file as a stored one (same ``source``; for a table row: same file and same row id) but
+        with other text is a new version of it. ``on_change`` says what to do then:
+
+        - ``"update"`` (default): replace the stored text, format and metadata under the same id
+          (see :meth:`_update_report`: the anecdotes go until the report is split again, labels
+          on unchanged passages follow their text, labels on changed passages are orphaned);
+          listed in ``updated`` as ``(source, id)``;
+        - ``"add"``: store it beside the old version under a new id (``anker_1`` →
+          ``anker_1-2``), as before;
+        - ``"error"``: raise ProjectError and store nothing (a corpus that must stay frozen).
+
+        A stored report whose text the input still holds (the file was renamed, or a table
+        row moved) is never replaced. Other reports get ids made unique against the project
+        the way ``read_reports`` does it. ``result.reports`` holds the reports added or updated
+        now, with their final ids.
         """
         from .ingest import read_reports
 
+        if on_change not in ("update", "add", "error"):
+            raise ValueError(f"on_change must be 'update', 'add' or 'error', not {on_change!r}")
         result = read_reports(paths, **read_options)
-        added: list[Report] = []
+        stored: list[Report] = []
         duplicates = list(result.duplicates)
+        updated: list[tuple[str, str]] = []
+        incoming = {r.sha256 for r in result.reports}
         with self._write() as con:
             hashes = dict(con.execute("SELECT sha256, id FROM reports"))
             ids = {row[0] for row in con.execute("SELECT id FROM reports")}
+            by_source: dict[str, list[tuple[str, str]]] = {}
+            for rid, source, sha in con.execute(
+                "SELECT id, source, sha256 FROM reports ORDER BY rowid"
+            ):
+                by_source.setdefault(_source_key(source), []).append((rid, sha))
+            replaced: set[str] = set()
             for report in result.reports:
                 if report.sha256 in hashes:
                     duplicates.append((report.source, hashes[report.sha256]))
                     continue
-                report = self._unique_id(report, ids)
-                self._insert_report(con, report)
+                earlier = None
+                if on_change != "add":
+                    earlier = self._earlier_version(report, by_source, incoming, replaced)
+                if earlier is not None:
+                    if on_change == "error":
+                        raise ProjectError(
+                            f"{report.source}: changed since it was read into the project as "
+                            f"report {earlier!r}; nothing was stored. Read it with "
+                            "on_change='update' to replace that report, or 'add' to keep both"
+                        )
+                    report = dataclasses.replace(report, id=earlier)
+                    self._update_report(con, report)
+                    replaced.add(earlier)
+                    updated.append((report.source, earlier))
+                else:
+                    report = self._unique_id(report, ids)
+                    self._insert_report(con, report)
+                    ids.add(report.id)
                 hashes[report.sha256] = report.id
-                ids.add(report.id)
-                added.append(report)
-        return dataclasses.replace(result, reports=added, duplicates=duplicates)
+                stored.append(report)
+        return dataclasses.replace(result, reports=stored, duplicates=duplicates, updated=updated)
+
+    @staticmethod
+    def _earlier_version(
+        report: Report,
+        by_source: Mapping[str, Sequence[tuple[str, str]]],
+        incoming: set[str],
+        replaced: set[str],
+    ) -> str | None:
+        """The id of the stored report ``report`` is a new version of, if any.
+
+        Same source (paths compared after ``os.path.normpath``); a table row also needs the same
+        id (a row's source is its file). A stored report whose text is still among the inputs is
+        not a candidate (a renamed file, a row that moved), nor one replaced in this batch.
+        Several candidates (versions added side by side with ``on_change="add"``): the latest.
+        """
+        candidates = [
+            rid
+            for rid, sha in by_source.get(_source_key(report.source), ())
+            if sha not in incoming and rid not in replaced
+        ]
+        if report.format in _TABLE_FORMATS:
+            candidates = [rid for rid in candidates if rid == report.id]
+        return candidates[-1] if candidates else None
+
+    def _update_report(self, con: sqlite3.Connection, report: Report) -> None:
+        """Replace the stored report of ``report.id`` by this new version of its text.
+
+        The old version goes to the edit log (scope ``reports``, :meth:`report_versions`). The
+        report's anecdotes go (with their annotations): they point into the old text; the next
+        :meth:`set_anecdotes` stores the new ones. Stored segment edits are carried over to the
+        new offsets (an edit whose spans the new split lacks fails on replay, as ever). Each
+        current label whose passage is unchanged moves to that passage's new span (event
+        ``moved``) and lands on the new anecdote when the report is split again; a label whose
+        passage changed or went is orphaned (event ``outdated``, anecdote id
+        ``<report>@<old sha256[:12]>:<start>-<end>`` naming the old version): it is never put
+        on new text by span, is listed by :meth:`orphaned_labels` and its text is
+        :meth:`label_text`. Nothing is deleted from the label history.
+        """
+        from ._textdiff import OffsetMap
+
+        old = self._report_from_row(
+            con.execute(self._REPORT_SELECT + " WHERE id = ?", (report.id,)).fetchone()
+        )
+        now = _now()
+        con.execute(
+            "INSERT INTO edits (scope, action, payload, time) VALUES (?, ?, ?, ?)",
+            (
+                "reports",
+                "update",
+                _json(
+                    {
+                        "report_id": old.id,
+                        "source": old.source,
+                        "format": old.format,
+                        "sha256": old.sha256,
+                        "metadata": old.metadata,
+                        "text": old.text,
+                        "new_sha256": report.sha256,
+                        "new_source": report.source,
+                    }
+                ),
+                now,
+            ),
+        )
+        con.execute(
+            "UPDATE reports SET source = ?, format = ?, text = ?, sha256 = ?, metadata = ? "
+            "WHERE id = ?",
+            (
+                report.source,
+                report.format,
+                report.text,
+                report.sha256,
+                _json(report.metadata),
+                report.id,
+            ),
+        )
+        offsets = OffsetMap(old.text, report.text)
+
+        def span(s: int, e: int) -> list[int]:
+            return list(offsets.span(s, e))
+
+        for edit_id, body in con.execute(
+            "SELECT id, edit FROM segment_edits WHERE report_id = ?", (report.id,)
+        ).fetchall():
+            edit = json.loads(body)
+            edit["spans"] = [span(s, e) for s, e in edit["spans"]]
+            if edit.get("offset") is not None:
+                edit["offset"] = offsets.start(int(edit["offset"]))
+            if edit.get("target") is not None:
+                edit["target"] = span(*edit["target"])
+            con.execute("UPDATE segment_edits SET edit = ? WHERE id = ?", (_json(edit), edit_id))
+        con.execute("DELETE FROM auto_segments WHERE report_id = ?", (report.id,))
+        con.execute("DELETE FROM anecdotes WHERE report_id = ?", (report.id,))
+        rows = []
+        for lb in self._current_labels(con, report_id=report.id):
+            if lb.start is None or lb.end is None or "@" in lb.anecdote_id:
+                continue  # orphaned by an earlier update: stays as it is
+            new = offsets.unchanged(lb.start, lb.end)
+            if new == (lb.start, lb.end):
+                continue  # same text at the same place: the label stays as it is
+            rows.append(self._label_row(lb, active=False, event="moved", time=now))
+            if new is not None:
+                anecdote_id = f"{report.id}:{new[0]}-{new[1]}"
+                moved = dataclasses.replace(lb, anecdote_id=anecdote_id, start=new[0], end=new[1])
+                rows.append(self._label_row(moved, active=True, event="moved", time=now))
+            else:
+                anecdote_id = f"{report.id}@{old.sha256[:12]}:{lb.start}-{lb.end}"
+                gone = dataclasses.replace(lb, anecdote_id=anecdote_id)
+                rows.append(self._label_row(gone, active=True, event="outdated", time=now))
+        self._insert_labels(con, rows)
+
+    def report_versions(self, report_id: str) -> list[Report]:
+        """The earlier versions of a report that :meth:`add_reports` replaced, oldest first
+        (the current one is :meth:`report`)."""
+        self._require_report(report_id)
+        out = []
+        for edit in self.edits("reports"):
+            body = edit["payload"]
+            if edit["action"] == "update" and body.get("report_id") == report_id:
+                out.append(
+                    Report(
+                        id=report_id,
+                        source=body["source"],
+                        format=body["format"],
+                        text=body["text"],
+                        metadata=body["metadata"],
+                        sha256=body["sha256"],
+                    )
+                )
+        return out
+
+    def label_text(self, label: Label) -> str:
+        """The passage ``label`` was put on: for a label orphaned by a new version of its
+        report (:meth:`add_reports`), the text in the version it was put on."""
+        if label.report_id is None or label.start is None or label.end is None:
+            raise ProjectError(f"label {label.code!r} on {label.anecdote_id!r} has no span")
+        head = label.anecdote_id.rpartition(":")[0]
+        version = head.rpartition("@")[2] if "@" in head else None
+        if version is None:
+            return self.report(label.report_id).text[label.start : label.end]
+        for old in self.report_versions(label.report_id):
+            if old.sha256.startswith(version):
+                return old.text[label.start : label.end]
+        raise UnknownItemError(f"no version {version} of report {label.report_id!r} in {self.path}")
 
     @staticmethod
     def _unique_id(report: Report, taken: set[str]) -> Report:
@@ -714,8 +912,13 @@ class Project:
             (report.id,),
         ).fetchall()
         state = {(r[2], r[3], r[4]): (r[0], r[1], bool(r[11])) for r in latest}
+        # labels orphaned by a new version of the report keep spans into the old text: they are
+        # never put on the new text by span (see _update_report)
+        outdated = [self._label_from_row(r[2:]) for r in latest if r[11] and r[1] == "outdated"]
         homeless = [
-            (r[0], self._label_from_row(r[2:])) for r in latest if r[11] and r[2] not in new_ids
+            (r[0], self._label_from_row(r[2:]))
+            for r in latest
+            if r[11] and r[2] not in new_ids and r[1] != "outdated"
         ]
         now = _now()
         rows = []
@@ -758,7 +961,7 @@ class Project:
             state[key] = (row_id, "moved", True)
             rows.append(self._label_row(lb, active=True, event="moved", time=now))
         self._insert_labels(con, rows)
-        return orphaned
+        return orphaned + outdated
 
     # ------------------------------------------------------------------ manual segment edits
 
@@ -1129,7 +1332,8 @@ class Project:
 
     def label_history(self) -> pd.DataFrame:
         """Every label row ever written, oldest first: id, anecdote_id, report_id, start, end,
-        code, coder, source, confidence, active, event (label, unlabel, moved), time."""
+        code, coder, source, confidence, active, event (label, unlabel, moved, outdated: its
+        passage changed in a new version of the report), time."""
         import pandas as pd
 
         columns = [

@@ -37,11 +37,15 @@ class IngestResult:
     """What :func:`read_reports` read: the reports, the inputs it skipped and why, duplicates.
 
     ``duplicates`` holds ``(source of the duplicate, id of the report it repeats)``.
+    ``updated`` holds ``(source, id)`` of the reports
+    :meth:`~reportanalysis.project.Project.add_reports` replaced by a changed version of the
+    same file (they are in ``reports`` too); ``read_reports`` leaves it empty.
     """
 
     reports: list[Report] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    updated: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
