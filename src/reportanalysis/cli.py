@@ -304,7 +304,11 @@ def pseudonymise_command(
     out: Annotated[Path, typer.Option("--out", help="Map voor de gepseudonimiseerde .txt's.")],
     key: Annotated[
         Path | None,
-        typer.Option("--key", help="Schrijf de sleutel (pseudoniem → origineel, JSON) hierheen."),
+        typer.Option(
+            "--key",
+            help="Sleutelbestand (pseudoniem → origineel, JSON), buiten --out. Een bestaande "
+            "sleutel wordt hergebruikt en aangevuld, zodat pseudoniemen gelijk blijven.",
+        ),
     ] = None,
     keep: Annotated[
         list[str] | None, typer.Option("--keep", help="Woord of naam die nooit vervangen wordt.")
@@ -344,7 +348,11 @@ def run_command(
     ] = None,
     key: Annotated[
         Path | None,
-        typer.Option("--key", help="Schrijf de pseudoniemensleutel hierheen (apart bewaren!)."),
+        typer.Option(
+            "--key",
+            help="Pseudoniemensleutel (apart bewaren!). Een bestaande sleutel wordt hergebruikt "
+            "en aangevuld, zodat pseudoniemen gelijk blijven tussen runs.",
+        ),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Overschrijft de seed.")] = None,
     pseudonymise: Annotated[

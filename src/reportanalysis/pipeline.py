@@ -496,14 +496,20 @@ class _Privacy:
 def _pseudonymise(
     reports: Sequence[Report], config: Config, key_path: str | Path | None
 ) -> _Privacy:
-    """Pseudonymised versions by report id (nothing when switched off)."""
-    from .privacy import Masking, pseudonymiser_params
+    """Pseudonymised versions by report id (nothing when switched off).
+
+    A key file that exists already is reused (what it names keeps its pseudonym, so pseudonyms
+    stay the same from run to run) and written back with the new entries added.
+    """
+    from .privacy import Masking, pseudonymiser_params, read_key
 
     params = pseudonymiser_params(config.to_dict())
     if params is None:
         return _Privacy()
-    masking = Masking.fit(reports, **params)
     key_path = key_path or config.privacy.get("key")
+    if key_path and Path(key_path).exists():
+        params["previous_key"] = read_key(key_path)
+    masking = Masking.fit(reports, **params)
     if key_path:
         masking.pseudonymiser.write_key(key_path)
     return _Privacy(masking)

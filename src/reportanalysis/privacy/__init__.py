@@ -5,7 +5,9 @@ Detects e-mail addresses, Dutch phone numbers, addresses and postcodes, BSN (elf
 pseudonyms (``[PERSOON 3]``, ``[E-MAIL 1]``) over a whole project. Each report gets a second,
 pseudonymised text; :class:`Replacement` records map original offsets onto it, so anecdotes keep
 pointing at the source while everything that circulates shows pseudonymised text. The key
-(pseudonym → original) is written only by :meth:`Pseudonymiser.write_key`.
+(pseudonym → original) is written only by :meth:`Pseudonymiser.write_key`; pass it back
+(:func:`read_key`, ``Pseudonymiser(previous_key=...)``) and the pseudonyms stay the same from run
+to run.
 
     >>> from reportanalysis.model import Report
     >>> reports = [Report("a", "a.txt", "txt", "Mevr. Anneke de Roos (06-12345678) opende."),
@@ -34,6 +36,7 @@ from ._pseudonymiser import (
     map_span,
     pseudonymise_frame,
     pseudonymise_rows,
+    read_key,
 )
 
 __all__ = [
@@ -56,5 +59,6 @@ __all__ = [
     "pseudonymise_paths",
     "pseudonymise_rows",
     "pseudonymiser_params",
+    "read_key",
     "unmap_span",
 ]

@@ -41,16 +41,19 @@ def pseudonymise_paths(
     """Read reports (files, folders, zips), write ``<out>/<report id>.txt`` pseudonymised.
 
     The key (pseudonym → original, JSON) is written to ``key`` only when it is given; it must
-    not lie inside ``out``, so the outputs can circulate without it.
+    not lie inside ``out``, so the outputs can circulate without it. A key that exists already
+    is read first and reused (:func:`read_key`): what it names keeps its pseudonym, new persons
+    get numbers above it, and it is written back grown.
     """
     from ..ingest import read_reports
-    from ._pseudonymiser import Pseudonymiser
+    from ._pseudonymiser import Pseudonymiser, read_key
 
     out = Path(out)
     if key_inside(key, out):
         raise ValueError(f"{key}: write the key outside the output folder {out}")
+    previous = read_key(key) if key is not None and Path(key).exists() else None
     ingested = read_reports(paths, errors="collect")
-    ps = Pseudonymiser(extra_names=extra_names, keep=keep, seed=seed)
+    ps = Pseudonymiser(extra_names=extra_names, keep=keep, seed=seed, previous_key=previous)
     ps.fit(ingested.reports)
     result = PseudonymiseResult(skipped=list(ingested.skipped))
     out.mkdir(parents=True, exist_ok=True)

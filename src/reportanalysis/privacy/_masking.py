@@ -23,6 +23,7 @@ import bisect
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -63,16 +64,29 @@ def pseudonymiser_params(config: Mapping[str, Any]) -> dict[str, Any] | None:
     privacy = dict(config.get("privacy") or {})
     if not privacy.get("enabled", True):
         return None
-    params = {k: v for k, v in privacy.items() if k not in ("enabled", "key")}
+    # a key never comes from the configuration (that is stored in the project): only its path
+    params = {k: v for k, v in privacy.items() if k not in ("enabled", "key", "previous_key")}
     params.setdefault("seed", int(config.get("seed", 0) or 0))
     return params
 
 
 def privacy_settings(project: Project) -> dict[str, Any] | None:
     """The Pseudonymiser's parameters of the project's last run (:func:`pseudonymiser_params`),
-    the defaults when nothing ran yet; None when that run switched privacy off."""
+    the defaults when nothing ran yet; None when that run switched privacy off.
+
+    When that run's configuration names a key file (``[privacy] key``) that exists, the key is
+    read (:func:`~reportanalysis.privacy.read_key`) and passed as ``previous_key``, so exports
+    show the pseudonyms the run's report shows. The project stores the path, never the key.
+    """
     runs = project.runs()
-    return pseudonymiser_params((runs[-1].get("config") if runs else None) or {})
+    config = (runs[-1].get("config") if runs else None) or {}
+    params = pseudonymiser_params(config)
+    key = (config.get("privacy") or {}).get("key")
+    if params is not None and key and Path(key).exists():
+        from ._pseudonymiser import read_key
+
+        params["previous_key"] = read_key(key)
+    return params
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-__all__ = ["PATTERN_KINDS", "elfproef", "find_patterns", "iban_valid"]
+__all__ = ["PATTERN_KINDS", "elfproef", "find_patterns", "iban_valid", "pattern_value"]
 
 Found = tuple[int, int, str, str]
 
@@ -256,3 +256,31 @@ def find_patterns(
         if kind in wanted:
             found.extend(finder(text))
     return sorted(found)
+
+
+def pattern_value(kind: str, text: str) -> str:
+    """The normalised value the detectors give ``text`` when they find it whole as ``kind``
+    (how a pseudonym key's original is matched to what a new run finds).
+
+    >>> pattern_value("phone", "+31 6 1234 5678"), pattern_value("email", "A.B [at] x.nl")
+    ('0612345678', 'a.b@x.nl')
+    >>> pattern_value("address", "Kerkstraat  12a"), pattern_value("iban", "nl91 abna 0417 1643 00")
+    ('kerkstraat 12a', 'NL91ABNA0417164300')
+    """
+    text = text.strip()
+    for start, end, found, value in find_patterns(text, [kind], lambda word: True):
+        if found == kind and start == 0 and end == len(text):
+            return value
+    # Found only in context ("geboren op …", "Adres: …") or a form the detectors no longer take:
+    # the normalisation each detector applies.
+    if kind == "email":
+        return re.sub(r"\s?[\[(]at[\])]\s?", "@", text).lower()
+    if kind == "iban":
+        return text.replace(" ", "").upper()
+    if kind in ("bsn", "phone"):
+        return re.sub(r"\D", "", text)
+    if kind == "postcode":
+        return text.replace(" ", "")
+    if kind == "url":
+        return text.lower()
+    return " ".join(text.lower().split())

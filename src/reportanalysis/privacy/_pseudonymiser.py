@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dutch import cached_batch
-from ..errors import NotFittedError, UnknownItemError
+from ..errors import InputError, MissingFileError, NotFittedError, UnknownItemError
 from ..model import Report
 from ._names import Mention, NameFinder
-from ._patterns import find_patterns
+from ._patterns import find_patterns, pattern_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,6 +32,7 @@ __all__ = [
     "map_span",
     "pseudonymise_frame",
     "pseudonymise_rows",
+    "read_key",
 ]
 
 KINDS: tuple[str, ...] = (
@@ -57,6 +58,8 @@ LABELS: dict[str, str] = {
     "url": "URL",
     "birthdate": "GEBOORTEDATUM",
 }
+_KIND_OF_LABEL = {label: kind for kind, label in LABELS.items()}
+_PSEUDONYM = re.compile(r"\[(?P<label>[A-Z-]+) (?P<number>[1-9]\d*)\]")
 # When two detections overlap the one earlier in this list wins.
 _PRIORITY = ("email", "url", "iban", "bsn", "phone", "birthdate", "address", "postcode", "person")
 
@@ -133,6 +136,7 @@ class _Entity:
     surname: str = ""
     initials: str = ""
     number: int = 0
+    from_key: bool = False  # named by the previous key (and numbered by it)
 
     @property
     def pseudonym(self) -> str:
@@ -157,6 +161,12 @@ class _Registry:
     # resolving a mention is a lookup, not a scan over every entity of the project.
     by_given: dict[str, list[_Entity]] = field(default_factory=dict)
     by_surname: dict[str, list[_Entity]] = field(default_factory=dict)
+    # From a previous key: other keys its persons may be found under ("Ozan" as given name or
+    # surname), the highest number per kind (new entities are numbered above it) and entries
+    # no entity took (kept in the key, their numbers never given to anyone else).
+    aliases: dict[tuple[str, ...], _Entity] = field(default_factory=dict)
+    floor: dict[str, int] = field(default_factory=dict)
+    reserved: dict[str, str] = field(default_factory=dict)
 
     def add(
         self,
@@ -167,7 +177,7 @@ class _Registry:
         surname: str = "",
         initials: str = "",
     ) -> _Entity:
-        ent = self.entities.get(key)
+        ent = self.entities.get(key) or self.aliases.get(key)
         if ent is None:
             ent = _Entity(
                 kind, key, original, len(self.entities), given, surname, initials=initials
@@ -199,11 +209,45 @@ class _Registry:
         else:  # pragma: no cover - a mention always has a given name or a surname
             cands = []
         near = [e for e in cands if e.key in local]
-        for group in (near, cands):
+        key = ("person", first, "") if first else ("person", m.initials.lower(), m.surname)
+        # The previous key's "Anneke" stays that person where the report names no Anneke in
+        # full, even when a full name found now ("Anneke de Roos") would take her in; and where
+        # the key knew one Anneke de Roos, a new "Anneke Visser" does not make "Anneke" in the
+        # reports of the earlier run someone else.
+        prior = self.entities.get(key) or self.aliases.get(key)
+        kept = [prior] if prior is not None and prior.from_key else []
+        keyed = [e for e in cands if e.from_key]
+        for group in (near, kept, keyed, cands):
             if len(group) == 1:
                 return group[0]
-        key = ("person", first, "") if first else ("person", m.initials.lower(), m.surname)
         return self.add("person", key, m.text, m.given, m.surname, m.initials)
+
+    def seed_key(self, entries: Sequence[tuple[str, int, str]], finder: NameFinder) -> None:
+        """Register the entities of a previous key ``(kind, number, original)`` with their
+        numbers, before anything is found. Two entries under one entity: the lower number wins,
+        the other stays reserved."""
+        for kind, number, original in sorted(entries, key=lambda e: (e[0], e[1])):
+            self.floor[kind] = max(self.floor.get(kind, 0), number)
+            pseudonym = f"[{LABELS[kind]} {number}]"
+            keys: list[tuple[str, ...]] = [(kind, pattern_value(kind, original))]
+            parts = ("", "", "")
+            if kind == "person":
+                m = finder.parse_name(original)
+                first = m.first.lower()
+                parts = (m.given, m.surname, m.initials)
+                keys = [("person", first or m.initials.lower(), m.surname)]  # as resolve() does
+                word = original.strip().lower().replace("’", "'")
+                if len(original.split()) == 1 and not m.initials:  # a given name or a surname
+                    keys += [
+                        k for k in (("person", word, ""), ("person", "", word)) if k != keys[0]
+                    ]
+            if any(k in self.entities or k in self.aliases for k in keys):
+                self.reserved[pseudonym] = original
+                continue
+            ent = self.add(kind, keys[0], original, *parts)
+            ent.original, ent.number, ent.from_key = original, number, True
+            for alias in keys[1:]:
+                self.aliases[alias] = ent
 
     def number(self, seed: int) -> None:
         """Give every entity without a number the next free number of its kind (seeded order)."""
@@ -214,7 +258,7 @@ class _Registry:
             by_kind.setdefault(e.kind, []).append(e)
         for kind, ents in by_kind.items():
             rng = random.Random(f"{seed}:{kind}")  # one stream per kind: order of kinds is moot
-            used = max((e.number for e in ents), default=0)
+            used = max([self.floor.get(kind, 0), *(e.number for e in ents)])
             # Sorted before the seeded shuffle, so the numbers depend on the entities found and
             # the seed only, not on the order reports (or their metadata) were read in.
             new = sorted((e for e in ents if not e.number), key=lambda e: (e.key, e.original))
@@ -324,6 +368,19 @@ class Pseudonymiser:
 
     Transforming a report that was not in ``fit`` gives new persons new numbers.
 
+    ``previous_key`` is the key of an earlier run (:meth:`key`, :func:`read_key`): what it names
+    keeps its pseudonym, new entities are numbered above its highest number per kind, and its
+    entries not found now stay in :meth:`key`, so pseudonyms stay the same from run to run and
+    no number of the key is given to someone else.
+
+        >>> old = {"[PERSOON 4]": "Anneke de Roos", "[PERSOON 7]": "Kees Dekker"}
+        >>> r = Report("r2", "r2.txt", "txt", "Mevrouw De Roos sprak met Jan Pinas.")
+        >>> ps = Pseudonymiser(previous_key=old).fit([r])
+        >>> ps.transform(r).text
+        'Mevrouw [PERSOON 4] sprak met [PERSOON 8].'
+        >>> ps.key()
+        {'[PERSOON 4]': 'Anneke de Roos', '[PERSOON 7]': 'Kees Dekker', '[PERSOON 8]': 'Jan Pinas'}
+
         >>> r = Report("r1", "r1.txt", "txt", "Anneke de Roos belde. Anneke was blij.")
         >>> Pseudonymiser().fit_transform([r])[0].text
         '[PERSOON 1] belde. [PERSOON 1] was blij.'
@@ -336,11 +393,13 @@ class Pseudonymiser:
         extra_names: Sequence[str] = (),
         keep: Sequence[str] = (),
         seed: int = 0,
+        previous_key: Mapping[str, str] | None = None,
     ) -> None:
         self.kinds = kinds
         self.extra_names = extra_names
         self.keep = keep
         self.seed = seed
+        self.previous_key = previous_key
 
     def _check_kinds(self) -> None:
         unknown = set(self.kinds) - set(KINDS)
@@ -352,6 +411,8 @@ class Pseudonymiser:
         self._check_kinds()
         base = NameFinder()
         registry = _Registry()
+        entries = _key_entries(self.previous_key or {}, "previous_key")
+        registry.seed_key(entries, base)
         # pass 1: full names from the rules, the metadata and the extra names
         extra = [base.parse_name(name) for name in self.extra_names if name.strip()]
         for report in reports:
@@ -363,8 +424,17 @@ class Pseudonymiser:
         for m in mentions:
             if m.first and m.surname:
                 registry.resolve(m, set())
-        given = {m.first for m in mentions if m.first}
-        surnames = {m.surname for m in mentions if m.surname}
+        # the persons of the previous key are known names too (a report that named them in
+        # full may be left out now); one word alone may be a given name or a surname, so only
+        # names whose part is certain count
+        known: list[Mention | _Entity] = [*mentions]
+        known += [
+            e
+            for e in registry.entities.values()
+            if e.from_key and e.kind == "person" and (e.given or len(e.original.split()) > 1)
+        ]
+        given = {m.given.split()[0] for m in known if m.given}
+        surnames = {m.surname for m in known if m.surname}
         self.finder_ = NameFinder(
             base.lists, given_names=given, surnames=surnames, exact_names=self.extra_names
         )
@@ -445,10 +515,15 @@ class Pseudonymiser:
         return [self.transform(r) for r in reports]
 
     def key(self) -> dict[str, str]:
-        """Pseudonym → original (the fullest form seen). Keep it apart from every output."""
+        """Pseudonym → original (the fullest form seen). Keep it apart from every output.
+
+        With a ``previous_key`` it holds all of that key's entries too: a key only grows.
+        """
         self._fitted()
-        ents = sorted(self.registry_.entities.values(), key=lambda e: (e.kind, e.number))
-        return {e.pseudonym: e.original for e in ents if e.number}
+        registry = self.registry_
+        entries = [(e.kind, e.number, e.original) for e in registry.entities.values() if e.number]
+        entries += _key_entries(registry.reserved, "previous_key")
+        return {f"[{LABELS[k]} {n}]": original for k, n, original in sorted(entries)}
 
     def write_key(self, path: str | Path) -> None:
         """Write :meth:`key` as JSON to ``path`` (the only place the key is ever written).
@@ -463,6 +538,56 @@ class Pseudonymiser:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(self.key(), fh, ensure_ascii=False, indent=1)
             fh.write("\n")
+
+
+def _key_entries(key: Mapping[str, str], source: str | Path) -> list[tuple[str, int, str]]:
+    """``(kind, number, original)`` of each entry of a key; InputError naming ``source`` when
+    the key is not a mapping of pseudonyms ("[PERSOON 3]") to originals."""
+    if not isinstance(key, Mapping):
+        raise InputError(
+            source,
+            f"a pseudonym key is a JSON object of pseudonym → original, not a {type(key).__name__}"
+            "; give the key file an earlier run wrote",
+        )
+    entries = []
+    for pseudonym, original in key.items():
+        m = _PSEUDONYM.fullmatch(pseudonym) if isinstance(pseudonym, str) else None
+        if m is None or m["label"] not in _KIND_OF_LABEL:
+            raise InputError(
+                source,
+                f"{pseudonym!r} is not a pseudonym such as '[PERSOON 3]' (kinds: "
+                f"{', '.join(LABELS.values())}); give the key file an earlier run wrote",
+            )
+        if not isinstance(original, str) or not original.strip():
+            raise InputError(source, f"{pseudonym} has no original text (a non-empty string)")
+        entries.append((_KIND_OF_LABEL[m["label"]], int(m["number"]), original))
+    return entries
+
+
+def read_key(path: str | Path) -> dict[str, str]:
+    """The key an earlier run wrote with :meth:`Pseudonymiser.write_key` (pseudonym → original),
+    to pass as ``Pseudonymiser(previous_key=...)`` so pseudonyms stay the same.
+
+    Raises :class:`~reportanalysis.errors.MissingFileError` when ``path`` does not exist and
+    :class:`~reportanalysis.errors.InputError` (naming the file) when it is no such key.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MissingFileError(
+            path, "no such key file; give the key an earlier run wrote"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"the key file cannot be read ({exc})") from exc
+    try:
+        key = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            path, f"not a pseudonym key: no valid JSON ({exc}); give the key an earlier run wrote"
+        ) from exc
+    _key_entries(key, path)
+    return dict(key)
 
 
 def pseudonymise_frame(
