@@ -301,3 +301,33 @@ def test_pipeline_runs_keep_pseudonyms_in_the_report_and_the_exports(tmp_path: P
         for aid, text in after.items():
             a = stored[aid]
             assert masking.text(a.report_id, a.start, a.end) == text
+
+
+@pytest.mark.slow
+def test_a_key_given_to_run_is_recorded_so_exports_find_it(tmp_path: Path) -> None:
+    """``run --key`` (not the configuration) is remembered with the run, as an absolute path,
+    so exports that re-fit from the project show the report's pseudonyms."""
+    from reportanalysis.pipeline import Config, run
+    from reportanalysis.privacy import project_masking
+    from reportanalysis.project import Project
+
+    key = tmp_path / "sleutels" / "analyse.json"
+    config = Config(embedder={"kind": "tfidf"}, report={"formats": ["json"]})
+    project = tmp_path / "analyse.rap"
+    run([write_reports(tmp_path / "week1", "ab")], tmp_path / "out1", config, key_path=key)
+    run(
+        [write_reports(tmp_path / "week2", "abc")],
+        tmp_path / "out2",
+        config,
+        project=project,
+        key_path=key,
+    )
+    info = json.loads((tmp_path / "out2" / "run.json").read_text(encoding="utf-8"))
+    assert info["config"]["privacy"]["key"] == str(key.resolve())
+    data = json.loads((tmp_path / "out2" / "report.json").read_text(encoding="utf-8"))
+    shown = {a["id"]: a["text"] for a in data["anecdotes"]}
+    with Project.open(project) as p:
+        masking = project_masking(p)
+        assert masking is not None
+        for a in p.anecdotes():
+            assert masking.text(a.report_id, a.start, a.end) == shown[a.id]

@@ -130,3 +130,26 @@ def test_commands_exit_2_on_failure(tmp_path: Path, docx_report: Path) -> None:
     result = runner.invoke(app, ["reports", "--project", str(tmp_path / "nergens.ra")])
     assert result.exit_code == EXIT_FAILED
     assert "no such project" in result.output
+
+
+@pytest.mark.slow
+def test_run_over_the_reports_a_project_holds(tmp_path: Path) -> None:
+    """A project imported from ATLAS.ti (.qdpx) has no report files: run analyses what it holds."""
+    from reportanalysis.interop import export_qdpx, import_qdpx
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    with Project.create(tmp_path / "bron.ra") as source:
+        source.add_reports([sample / "zonnedak_1.txt", sample / "repaircafe_1.txt"])
+        qdpx = export_qdpx(source, tmp_path / "uit_atlas.qdpx", originals=True)
+    import_qdpx(qdpx, tmp_path / "geimporteerd.ra")
+
+    out = tmp_path / "rapport"
+    args = ["run", "--out", str(out), "--project", str(tmp_path / "geimporteerd.ra"), "-q"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == EXIT_OK, result.output
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert info["counts"]["reports"] == 2 and info["counts"]["anecdotes"] > 10
+    assert info["inputs"] == []
+
+    nothing = CliRunner().invoke(app, ["run", "--out", str(out)])
+    assert nothing.exit_code == EXIT_FAILED and "--project" in nothing.output

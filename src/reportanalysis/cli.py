@@ -337,8 +337,13 @@ def pseudonymise_command(
 
 @app.command("run")
 def run_command(
-    paths: Annotated[list[Path], typer.Argument(help="Verslagen: bestanden, mappen of zips.")],
     out: Annotated[Path, typer.Option("--out", help="Map voor het rapport en run.json.")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Verslagen: bestanden, mappen of zips. Zonder: de verslagen in --project."
+        ),
+    ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="analysis.toml met instellingen per stap.")
     ] = None,
@@ -366,6 +371,11 @@ def run_command(
     """Hele analyse: inlezen → pseudonimiseren → splitsen → thema's → praktijken → rapport."""
     from .pipeline import Config, run
 
+    if not paths and project is None:
+        raise fail("geef verslagen (bestanden, mappen of zips), of --project met verslagen erin")
+    if not paths and project is not None and not project.exists():
+        raise fail(f"{project}: projectbestand bestaat niet; geef ook de verslagen")
+    paths = paths or []
     try:
         cfg = Config.from_toml(config) if config else Config()
         overrides: dict[str, Any] = {}

@@ -199,7 +199,7 @@ def _section_settings(config: Config) -> dict[str, set[str]]:
     return {
         "embedder": {"kind"} | _parameters(backend),
         "ingest": _parameters(read_reports, "paths", "errors", "progress"),
-        "privacy": {"enabled", "key"} | _parameters(Pseudonymiser, "seed"),
+        "privacy": {"enabled", "key"} | _parameters(Pseudonymiser, "seed", "previous_key"),
         "split": _parameters(Splitter),
         "themes": {"codebook"} | _parameters(ThemeModel, "embedder", "seed"),
         "practices": _parameters(PracticeMapper, "framework", "embedder"),
@@ -507,7 +507,8 @@ def _pseudonymise(
     if params is None:
         return _Privacy()
     key_path = key_path or config.privacy.get("key")
-    if key_path and Path(key_path).exists():
+    key_path = Path(key_path).expanduser() if key_path else None
+    if key_path and key_path.exists():
         params["previous_key"] = read_key(key_path)
     masking = Masking.fit(reports, **params)
     if key_path:
@@ -528,7 +529,9 @@ def run(
 
     With ``project`` (a path or an open :class:`~reportanalysis.project.Project`) reports,
     anecdotes, manual labels, edits and cached embeddings persist between runs; without it
-    nothing but the outputs is written. Writes ``out_dir/run.json`` and ``out_dir/run.log``.
+    nothing but the outputs is written. With a project and no ``inputs`` the reports the
+    project holds are analysed (for instance a project imported from a ``.qdpx`` file).
+    Writes ``out_dir/run.json`` and ``out_dir/run.log``.
     The reports an earlier run wrote into ``out_dir`` are removed first, unless they were
     edited since (those are kept and named in ``run.log`` and ``info["kept_from_earlier"]``).
     ``progress``: a callback ``(stage, done, total)``, or True for progress bars in Jupyter
@@ -539,10 +542,12 @@ def run(
     out = Path(out_dir)
     from .privacy import key_inside
 
-    if key_inside(key_path or config.privacy.get("key"), out):  # as pseudonymise_paths refuses
+    key_given = key_path or config.privacy.get("key")
+    key_file = Path(key_given).expanduser() if key_given else None
+    if key_inside(key_file, out):  # as pseudonymise_paths refuses
         raise ConfigError(
-            f"{key_path or config.privacy.get('key')}: write the key outside the output folder "
-            f"{out} and keep it apart from the report"
+            f"{key_given}: write the key outside the output folder {out} and keep it apart "
+            "from the report"
         )
     out.mkdir(parents=True, exist_ok=True)
     kept = _clear_previous_run(out)
@@ -566,6 +571,9 @@ def run(
             own_project = Project.open(path) if path.exists() else Project.create(path)
             project = own_project
         config.check()
+        if key_path:  # recorded with the run, so exports from the project find the key too
+            privacy = {**config.privacy, "key": str(Path(key_path).expanduser().resolve())}
+            config, key_path = replace(config, privacy=privacy), None
         return _run(inputs, out, config, project, key_path, callback, kept)  # type: ignore[arg-type]
     except KeyboardInterrupt:
         log.error("run interrupted (Ctrl-C): the outputs in %s are incomplete", out)
@@ -600,17 +608,17 @@ def _run(
     with timer.stage("ingest") as tick:
         reports, skipped, updated = _ingest(inputs, config, project, tick)
     if not reports:
+        where = ", ".join(map(str, inputs)) or f"the project {getattr(project, 'path', '')}"
         raise ReportAnalysisError(
-            "no report could be read from "
-            + ", ".join(map(str, inputs))
-            + "".join(f"\n  {e}" for e in skipped)
+            f"no report could be read from {where}" + "".join(f"\n  {e}" for e in skipped)
         )
 
     with timer.stage("pseudonymise") as tick:
         pseudo = _pseudonymise(reports, config, key_path)
         tick(len(reports), len(reports))
     # run.log lies beside the report: paths in it are masked like the report's.
-    log.info("reportanalysis run over %s", ", ".join(pseudo.mask_path(str(p)) for p in inputs))
+    shown_inputs = ", ".join(pseudo.mask_path(str(p)) for p in inputs)
+    log.info("reportanalysis run over %s", shown_inputs or "the reports in the project")
     for err in skipped:
         log.warning("skipped %s: %s", pseudo.mask_path(err.path), err.reason)
     for source, report_id in updated:  # a changed file replaced its earlier version
@@ -743,6 +751,10 @@ def _ingest(
     from .ingest import read_reports
 
     options = dict(config.ingest)
+    if project is not None and not inputs:  # the reports the project holds (e.g. imported)
+        reports = project.reports()
+        tick(len(reports), len(reports))
+        return reports, [], []
     if project is None:
         result = read_reports(list(inputs), errors="collect", progress=tick, **options)
         return list(result.reports), list(result.skipped), []

@@ -82,7 +82,8 @@ def privacy_settings(project: Project) -> dict[str, Any] | None:
     config = (runs[-1].get("config") if runs else None) or {}
     params = pseudonymiser_params(config)
     key = (config.get("privacy") or {}).get("key")
-    if params is not None and key and Path(key).exists():
+    key = Path(key).expanduser() if key else None
+    if params is not None and key and key.exists():
         from ._pseudonymiser import read_key
 
         params["previous_key"] = read_key(key)
