@@ -374,3 +374,56 @@ def test_docx_tracked_changes_and_hyperlinks(tmp_path):
                 assert b"steunde" in data
             out.writestr(info, data)
     assert read_report(tmp_path / "tracked.docx").text == "De wethouder steunde het plan\t."
+
+
+def test_a_form_with_several_open_questions_keeps_every_answer(tmp_path):
+    """A form export (one row per visit, a column per open question): each answer is a
+    section of the row's report, under its question; short columns stay metadata."""
+    from openpyxl import Workbook
+
+    from reportanalysis.segment import Splitter
+
+    good = "Wat ging goed in de samenwerking met de gemeente?"
+    better = "Wat kan beter?"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Nr", "Initiatief", "Datum", good, better, "Ingevuld door"])
+    ws.append(
+        [
+            1,
+            "Moestuin De Linde",
+            "2026-03-02",
+            "De wijkregisseur kwam zelf langs en regelde binnen een week de watertap. Daardoor "
+            "konden de vrijwilligers in april al zaaien.",
+            "De subsidieaanvraag was ingewikkeld: het formulier vroeg om een begroting tot op de "
+            "euro, terwijl de tuin op giften draait.",
+            "Anna Smit",
+        ]
+    )
+    ws.append(
+        [
+            2,
+            "Taalcafé Oost",
+            "2026-03-09",
+            "Er is nu één vast aanspreekpunt. Fatima weet bij wie ze terecht kan en krijgt snel "
+            "antwoord op haar vragen.",
+            None,
+            "Kees de Vries",
+        ]
+    )
+    path = tmp_path / "formulier.xlsx"
+    wb.save(path)
+    first, second = read_reports(path, id_column="Nr").reports
+    assert first.metadata["initiatief"] == "Moestuin De Linde"
+    assert first.metadata["ingevuld door"] == "Anna Smit"
+    assert good.lower() not in {k.lower() for k in first.metadata}
+    anecdotes = Splitter(embedder="none").split_many([first, second])
+    assert [(a.report_id, a.section) for a in anecdotes] == [
+        ("1", good),
+        ("1", better),
+        ("2", good),
+    ]
+    assert anecdotes[1].text.startswith("De subsidieaanvraag was ingewikkeld")
+    # named columns: only those, in the order given
+    (only,) = read_reports(path, text_column=[better], id_column="Nr").reports
+    assert only.text.startswith("De subsidieaanvraag") and only.id == "1"

@@ -191,7 +191,12 @@ def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Verslagen: bestanden, mappen of zips.")],
     project: ProjectOption,
     text_column: Annotated[
-        str | None, typer.Option("--text-column", help="Tabellen: kolom met de tekst.")
+        list[str] | None,
+        typer.Option(
+            "--text-column",
+            help="Tabellen: kolom met de tekst (herhaal voor meer open vragen; standaard: de "
+            "kolommen met lange teksten).",
+        ),
     ] = None,
     id_column: Annotated[
         str | None, typer.Option("--id-column", help="Tabellen: kolom met het id.")

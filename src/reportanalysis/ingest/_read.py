@@ -259,7 +259,7 @@ def read_reports(
     paths: str | Path | Iterable[str | Path],
     *,
     errors: Literal["collect", "raise"] = "collect",
-    text_column: str | None = None,
+    text_column: str | Sequence[str] | None = None,
     id_column: str | None = None,
     metadata_columns: Sequence[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -269,9 +269,11 @@ def read_reports(
     """Read files, folders (recursive, sorted) and zip archives into reports.
 
     Ids are file stems made unique (``verslag``, ``verslag-2``); table rows get
-    ``<stem>-<row>`` or their ``id_column``. A report whose text repeats an earlier one is left
-    out and listed in ``duplicates``. With ``errors="collect"`` unreadable inputs land in
-    ``skipped`` and the rest is still read; with ``"raise"`` the first one is raised.
+    ``<stem>-<row>`` or their ``id_column``; a row's text is its ``text_column`` (one or
+    several; default: the columns with long texts, see :mod:`reportanalysis.ingest._tables`).
+    A report whose text repeats an earlier one is left out and listed in ``duplicates``. With
+    ``errors="collect"`` unreadable inputs land in ``skipped`` and the rest is still read;
+    with ``"raise"`` the first one is raised.
     ``workers``: processes to read with (default: one per core, serial below
     :data:`PARALLEL_THRESHOLD` files or on one core).
     """

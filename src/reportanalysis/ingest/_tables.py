@@ -1,7 +1,12 @@
 """Tables where each row is a report: ``.csv`` (dialect sniffed) and ``.xlsx`` (openpyxl).
 
-The text column is the one with the longest average text unless it is named; the other
-columns become metadata (``metadata_columns`` restricts them); ``id_column`` names the ids.
+The text column is the one with the longest average text unless it is named. A form with
+several open questions (a column "Wat ging goed?" beside "Wat kan beter?") has several text
+columns: every column whose average text is at least :data:`TEXT_SHARE` of the longest one's
+and :data:`TEXT_MIN_CHARS` characters. A row's report then holds each answer under its
+question as a Markdown heading (``## Wat kan beter?``), so the splitter keeps the question as
+the anecdotes' section and nothing of the row is lost. The other columns become metadata
+(``metadata_columns`` restricts them); ``id_column`` names the ids.
 """
 
 from __future__ import annotations
@@ -21,9 +26,19 @@ from ._safety import DEFAULT_LIMITS, Limits
 __all__ = ["Row", "TableOptions", "read_csv", "read_xlsx", "rows_to_reports"]
 
 
+#: A column is a text column when its average text is at least this share of the longest
+#: column's average ...
+TEXT_SHARE = 0.25
+#: ... and at least this many characters (names, dates and places stay metadata).
+TEXT_MIN_CHARS = 40
+
+
 @dataclass(frozen=True)
 class TableOptions:
-    text_column: str | None = None
+    """``text_column``: the column with the text, or several (their answers become sections
+    of the report, in this order); default: found by the length of their texts."""
+
+    text_column: str | Sequence[str] | None = None
     id_column: str | None = None
     metadata_columns: Sequence[str] | None = None
 
@@ -57,6 +72,29 @@ def _find(header: list[str], name: str, source: str, what: str) -> int:
     )
 
 
+def _heading(name: str) -> str:
+    """A column name on one line, as a section heading."""
+    return " ".join(name.split())
+
+
+def _text_columns(
+    header: list[str],
+    body: list[list[str]],
+    named: str | Sequence[str] | None,
+    source: str,
+    id_col: int | None,
+) -> list[int]:
+    """The text columns: the ones named, or those whose texts are long (see the module)."""
+    if named is not None:
+        names = [named] if isinstance(named, str) else list(named)
+        return [_find(header, name, source, "text") for name in names]
+    averages = [sum(len(r[i].strip()) for r in body) / len(body) for i in range(len(header))]
+    best = max((i for i in range(len(header)) if i != id_col), key=lambda i: averages[i])
+    floor = max(TEXT_MIN_CHARS, TEXT_SHARE * averages[best])
+    cols = [i for i in range(len(header)) if i != id_col and averages[i] >= floor]
+    return cols or [best]
+
+
 def rows_to_reports(
     table: list[list[str]], source: str, options: TableOptions, extra: dict[str, Any]
 ) -> tuple[list[Row], list[InputError]]:
@@ -66,24 +104,24 @@ def rows_to_reports(
         raise EmptyReportError(source, "holds no rows under the header")
     header = [h.strip() or f"kolom{i + 1}" for i, h in enumerate(table[0])]
     body = [r + [""] * (len(header) - len(r)) for r in table[1:]]
-    if options.text_column is not None:
-        text_col = _find(header, options.text_column, source, "text")
-    else:
-        averages = [sum(len(r[i]) for r in body) / len(body) for i in range(len(header))]
-        text_col = max(range(len(header)), key=lambda i: averages[i])
     id_col = _find(header, options.id_column, source, "id") if options.id_column else None
+    text_cols = _text_columns(header, body, options.text_column, source, id_col)
     if options.metadata_columns is not None:
         meta_cols = [_find(header, c, source, "metadata") for c in options.metadata_columns]
     else:
-        meta_cols = [i for i in range(len(header)) if i not in (text_col, id_col)]
+        meta_cols = [i for i in range(len(header)) if i not in (*text_cols, id_col)]
     rows: list[Row] = []
     errors: list[InputError] = []
     for n, r in enumerate(body, 1):
-        text = r[text_col]
-        if not text.strip():
-            errors.append(
-                EmptyReportError(source, f"row {n} holds no text in {header[text_col]!r}")
+        if len(text_cols) == 1:
+            text = r[text_cols[0]]
+        else:  # each answer under its question, as a heading the splitter takes as section
+            text = "\n\n".join(
+                f"## {_heading(header[i])}\n{r[i].strip()}" for i in text_cols if r[i].strip()
             )
+        if not text.strip():
+            where = ", ".join(repr(header[i]) for i in text_cols)
+            errors.append(EmptyReportError(source, f"row {n} holds no text in {where}"))
             continue
         meta = dict(extra)
         meta["row"] = n
