@@ -194,9 +194,16 @@ def test_names_in_file_names_and_metadata_are_masked_in_every_output(tmp_path: P
         encoding="utf-8",
     )
     shutil.copy(SAMPLE / "repaircafe_1.txt", inputs / "repaircafe_1.txt")
-    result = run([inputs], tmp_path / "out", Config(report={"formats": list(FORMATS)}))
+    # names the analyst adds to mask must not be listed in the report's settings appendix
+    config = Config(
+        report={"formats": list(FORMATS)},
+        privacy={"enabled": True, "extra_names": ["Bas Hoogendijk", "Ploeg"]},
+    )
+    result = run([inputs], tmp_path / "out", config)
     assert result.exit_code == 0
-    assert_no_planted([tmp_path / "out"], {"naam": ["Anneke", "de Roos", "Jansen"]})
+    assert_no_planted(
+        [tmp_path / "out"], {"naam": ["Anneke", "de Roos", "Jansen", "Hoogendijk", "Ploeg"]}
+    )
     tables = result.tables
     # The tables still join on the masked ids.
     assert set(tables.anecdotes["report_id"]) == set(tables.reports["id"])

@@ -483,6 +483,8 @@ class _Privacy:
         settings = dict(tables.settings)
         if "inputs" in settings:
             settings["inputs"] = [self.mask_path(str(p)) for p in settings["inputs"]]
+        if isinstance(settings.get("config"), dict):
+            settings["config"] = _circulating_config(settings["config"])
         return dataclasses.replace(
             tables,
             reports=reports,
@@ -491,6 +493,22 @@ class _Privacy:
             labels=labels,
             settings=settings,
         )
+
+
+def _circulating_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The configuration as the report and run.json show it: the names given to mask
+    (``[privacy] extra_names``) are counted, not listed.
+
+    >>> _circulating_config({"privacy": {"extra_names": ["Bas Hoogendijk", "Ploeg"]}})
+    {'privacy': {'extra_names': '2 namen (niet getoond)'}}
+    """
+    privacy = config.get("privacy")
+    if not isinstance(privacy, Mapping) or not privacy.get("extra_names"):
+        return dict(config)
+    names = privacy["extra_names"]
+    n = len(names) if isinstance(names, list | tuple) else 1
+    shown = f"{n} {'naam' if n == 1 else 'namen'} (niet getoond)"
+    return {**config, "privacy": {**privacy, "extra_names": shown}}
 
 
 def _pseudonymise(
@@ -703,7 +721,7 @@ def _run(
     info = {
         "reportanalysis": settings["versions"].get("reportanalysis"),
         "versions": settings["versions"],
-        "config": config.to_dict(),
+        "config": tables.settings["config"],  # as the report shows it
         "seed": config.seed,
         "inputs": tables.settings["inputs"],
         "input_hashes": dict(zip(tables.reports["id"], tables.reports["sha256"], strict=True)),
@@ -732,7 +750,8 @@ def _run(
         encoding="utf-8",
     )
     if project is not None:
-        project.record_run({**info, "started": started})
+        # the project keeps the whole configuration (exports re-fit the pseudonymiser with it)
+        project.record_run({**info, "config": config.to_dict(), "started": started})
     outputs["run"] = out / "run.json"
     return RunResult(tables=tables, outputs=outputs, skipped=skipped, info=info)
 
