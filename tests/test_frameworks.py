@@ -155,3 +155,24 @@ def test_plot_returns_a_figure_without_showing(anecdotes: pd.DataFrame) -> None:
     ax = fig.axes[0]
     assert len(ax.patches) == 3 * 3  # three practices × three kinds
     assert ax.get_xlabel() == "werkpraktijk"
+
+
+@pytest.mark.parametrize("name", BUILTIN_FRAMEWORKS)
+def test_every_builtin_framework_maps_texts(name: str) -> None:
+    """Every framework the error message offers can map texts; one without ``none`` examples
+    (the kinds) gave the linear model one class fewer than the mapper and crashed."""
+    import numpy as np
+
+    from reportanalysis.embed import TfidfEmbedder
+    from reportanalysis.frameworks import PracticeMapper
+
+    texts = [
+        "De ambtenaar kwam zelf kijken en sprak met de buren voordat ze iets beloofde.",
+        "De vergunning bleef maanden liggen en niemand belde terug.",
+        "Het zou helpen als er één vast aanspreekpunt bij de gemeente kwam.",
+    ]
+    mapper = PracticeMapper(framework=name, embedder=TfidfEmbedder()).fit()
+    proba = mapper.predict_proba(texts)
+    assert proba.shape == (3, len(mapper.classes_))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert set(mapper.predict(texts)) <= set(mapper.classes_)

@@ -233,9 +233,7 @@ class _FrameworkClassifier(Saveable, ClassifierMixin, BaseEstimator):
             comp["knn_lab"] = np.zeros((n, c))
             comp["def"] = np.zeros((n, c))
             comp["model"] = (
-                np.log(self.model_.predict_proba(lex) + 1e-6)
-                if self.model_ is not None and n
-                else np.zeros((n, c))
+                self._model_scores(lex) if self.model_ is not None and n else np.zeros((n, c))
             )
             return comp
         assert self.pool_vectors_ is not None and self.definition_vectors_ is not None
@@ -253,10 +251,22 @@ class _FrameworkClassifier(Saveable, ClassifierMixin, BaseEstimator):
             d = np.hstack([d, d.mean(axis=1, keepdims=True)])
         comp["def"] = d
         if self.model_ is not None:
-            comp["model"] = np.log(self.model_.predict_proba(self._features(E, lex)) + 1e-6)
+            comp["model"] = self._model_scores(self._features(E, lex))
         else:
             comp["model"] = np.zeros((n, c))
         return comp
+
+    def _model_scores(self, features: np.ndarray) -> np.ndarray:
+        """Log-probabilities of the linear model, one column per class. A class without any
+        example or label (a framework whose ``none`` has no examples) was never seen in
+        training: it gets the row's mean, so it neither wins nor loses."""
+        assert self.model_ is not None
+        seen = np.log(self.model_.predict_proba(features) + 1e-6)
+        if seen.shape[1] == len(self.classes_):
+            return seen
+        out = np.repeat(seen.mean(axis=1, keepdims=True), len(self.classes_), axis=1)
+        out[:, np.asarray(self.model_.classes_, dtype=int)] = seen
+        return out
 
     def _knn(self, sims: np.ndarray, labels: np.ndarray, c: int) -> np.ndarray:
         """Mean similarity to the ``k`` nearest items of each class; classes without items get
