@@ -821,3 +821,22 @@ def test_kind_colours_stay_apart_for_colour_blind_readers(recs):
         assert closest >= 20, (name, closest)  # the old green/red/amber: 12.7 with protanopia
     svg = make_charts(recs)["kinds"].decode("utf-8").lower()
     assert all(colour in svg for colour in KIND_COLOURS.values())
+
+
+def test_the_method_says_whether_the_text_was_pseudonymised(recs, rendered, tmp_path):
+    """The fixture's tables are not pseudonymised: the method text must not claim they are."""
+    import dataclasses
+
+    md = rendered["md"].read_text(encoding="utf-8")
+    assert "niet gepseudonimiseerd" in md[md.index("## Bijlage") :]
+    assert "ingelezen, gepseudonimiseerd" not in md
+    shown = dataclasses.replace(
+        recs, overview=dataclasses.replace(recs.overview, pseudonymised=True)
+    )
+    out = render(shown, tmp_path, formats=("md", "html", "docx"))
+    assert "ingelezen, gepseudonimiseerd" in out["md"].read_text(encoding="utf-8")
+    assert "ingelezen, gepseudonimiseerd" in out["html"].read_text(encoding="utf-8")
+    from docx import Document
+
+    body = "\n".join(p.text for p in Document(str(out["docx"])).paragraphs)
+    assert "ingelezen, gepseudonimiseerd" in body

@@ -157,6 +157,14 @@ _NL: dict[str, str] = {
         "anekdotes waarop zij berust. Verwijzingen als A12 staan in de anekdotelijst hieronder "
         "en in het Excel-bestand."
     ),
+    "appendix.text.originals": (
+        "De verslagen zijn ingelezen en in anekdotes opgedeeld; de tekst is niet "
+        "gepseudonimiseerd. Elke anekdote is ingedeeld bij een thema, een vitale werkpraktijk "
+        "(Publieke Bricoleurs) en een soort (succes, knelpunt of aanknopingspunt). Aanbevelingen "
+        "zijn letterlijk ontleend aan de knelpunten, voorstellen en afspraken in de verslagen; "
+        "elke aanbeveling noemt de anekdotes waarop zij berust. Verwijzingen als A12 staan in de "
+        "anekdotelijst hieronder en in het Excel-bestand."
+    ),
     "appendix.reports": "Geanalyseerde verslagen",
     "appendix.settings": "Instellingen",
     "appendix.anecdotes": "Anekdotes",
@@ -321,6 +329,13 @@ _EN: dict[str, str] = {
         "bottleneck or point to improve on). Recommendations are taken literally from the "
         "bottlenecks, proposals and agreements in the reports; each one names the anecdotes it "
         "rests on. References such as A12 are listed below and in the Excel file."
+    ),
+    "appendix.text.originals": (
+        "The reports were read and split into anecdotes; the text is not pseudonymised. Each "
+        "anecdote was assigned a theme, a vital work practice (Publieke Bricoleurs) and a kind "
+        "(success, bottleneck or point to improve on). Recommendations are taken literally from "
+        "the bottlenecks, proposals and agreements in the reports; each one names the anecdotes "
+        "it rests on. References such as A12 are listed below and in the Excel file."
     ),
     "appendix.reports": "Reports analysed",
     "appendix.settings": "Settings",

@@ -224,7 +224,7 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
             doc.add_paragraph(f"{title}: {text or t['change.nothing']}")
 
     doc.add_heading(t["appendix"], level=1)
-    doc.add_paragraph(t["appendix.text"])
+    doc.add_paragraph(t["appendix.text" if o.pseudonymised else "appendix.text.originals"])
     doc.add_heading(t["appendix.reports"], level=3)
     _table(
         doc,
