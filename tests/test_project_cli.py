@@ -132,6 +132,20 @@ def test_commands_exit_2_on_failure(tmp_path: Path, docx_report: Path) -> None:
     assert "no such project" in result.output
 
 
+def test_nothing_read_at_all_is_a_failure_and_writes_nothing(tmp_path: Path) -> None:
+    """Exit 1 means "some inputs skipped, the rest done"; when not one report could be read
+    the command failed (2) and leaves no empty output behind."""
+    runner = CliRunner()
+    missing = str(tmp_path / "bestaat_niet")
+    out = tmp_path / "anekdotes.jsonl"
+    result = runner.invoke(app, ["split", missing, "-o", str(out)])
+    assert result.exit_code == EXIT_FAILED and not out.exists()
+    result = runner.invoke(app, ["pseudonymise", missing, "--out", str(tmp_path / "p")])
+    assert result.exit_code == EXIT_FAILED and not (tmp_path / "p").exists()
+    result = runner.invoke(app, ["ingest", missing, "--project", str(tmp_path / "a.ra")])
+    assert result.exit_code == EXIT_FAILED
+
+
 @pytest.mark.slow
 def test_run_over_the_reports_a_project_holds(tmp_path: Path) -> None:
     """A project imported from ATLAS.ti (.qdpx) has no report files: run analyses what it holds."""

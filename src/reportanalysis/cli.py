@@ -145,6 +145,17 @@ def fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
     return typer.Exit(code)
 
 
+def exit_code(read: int, skipped: Sequence[Any]) -> int:
+    """0 all read, 1 some inputs skipped, 2 nothing could be read at all.
+
+    >>> exit_code(3, []), exit_code(3, ["x"]), exit_code(0, ["x"])
+    (0, 1, 2)
+    """
+    if skipped and not read:
+        return EXIT_FAILED
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
 def reports_word(n: int) -> str:
     """``1 verslag``, ``3 verslagen``.
 
@@ -225,7 +236,7 @@ def ingest_command(
         typer.echo(f"{len(result.skipped)} overgeslagen:")
         for line in iter_errors(result.skipped):
             typer.echo(f"  {line}")
-    raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
+    raise typer.Exit(exit_code(len(result.reports) + len(result.duplicates), result.skipped))
 
 
 @app.command("reports")
@@ -288,6 +299,10 @@ def split_command(
             rows = pseudonymise_rows(rows, result.reports)
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
+    if exit_code(len(result.reports), result.skipped) == EXIT_FAILED:
+        for line in iter_errors(result.skipped):
+            typer.echo(line, err=True)
+        raise fail("geen enkel verslag ingelezen; er is niets geschreven")
     table = ("report", "start", "end", "section", "text")
     write_rows(rows, fmt, output, columns=SPLIT_COLUMNS if fmt is OutputFormat.jsonl else table)
     for line in iter_errors(result.skipped):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, ReportAnalysisError
 
 __all__ = ["PseudonymiseResult", "pseudonymise_paths"]
 
@@ -53,6 +53,12 @@ def pseudonymise_paths(
         raise ValueError(f"{key}: write the key outside the output folder {out}")
     previous = read_key(key) if key is not None and Path(key).exists() else None
     ingested = read_reports(paths, errors="collect")
+    if not ingested.reports:
+        raise ReportAnalysisError(
+            "no report could be read from "
+            + ", ".join(map(str, [paths] if isinstance(paths, str | Path) else paths))
+            + "".join(f"\n  {e}" for e in ingested.skipped)
+        )
     ps = Pseudonymiser(extra_names=extra_names, keep=keep, seed=seed, previous_key=previous)
     ps.fit(ingested.reports)
     result = PseudonymiseResult(skipped=list(ingested.skipped))
