@@ -695,3 +695,25 @@ def test_word_table_rows_and_markdown_quotes(splitter, tmp_path):
     quoted = Report(id="q", source="q.md", format="md", text=md)
     (anecdote,) = splitter.split(quoted)
     assert anecdote.text.startswith('"De gemeente')
+
+
+def test_contact_notes_are_left_out_also_when_pseudonymised(splitter):
+    story = (
+        "Ze heeft zijn mobiele nummer, {phone}, en hij neemt bijna altijd op. Dat scheelt veel "
+        "gedoe met formulieren."
+    )
+    for phone, mail, address in (
+        ("06-12345678", "kees@example.nl", "Nergensweg 21, 9911 ZB Lindewaard"),
+        ("[TELEFOON 4]", "[E-MAIL 6]", "[ADRES 2]"),
+    ):
+        text = (
+            "Hoe verloopt het contact?\n"
+            + story.format(phone=phone)
+            + "\n"
+            + f"Kees is bereikbaar op {phone} of {mail}. Het secretariaat van de vereniging zit "
+            f"aan de {address}.\n"
+            f"Contact penningmeester: {phone}, {mail}.\n"
+        )
+        report = Report(id="c", source="c.txt", format="txt", text=text)
+        (anecdote,) = splitter.split(report)
+        assert anecdote.text == story.format(phone=phone)

@@ -72,7 +72,11 @@ SPLIT_COLUMNS: tuple[str, ...] = ("report", "start", "end", "text", "section", "
 CONTACT_DETAILS = (
     r"(?:\+31|\b0)\d{1,3}[- ]?\d{3}[- ]?\d{3,4}\b|\b0\d{1,3}[- ]\d{6,8}\b"
     r"|[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.\S+|https?://\S+|\b[A-Z]{2}\d{2} ?[A-Z]{4}[ \d]{10,}"
+    r"|\[(?:TELEFOON|E-MAIL|IBAN|URL) \d+\]"  # the same, pseudonymised
 )
+#: A postal address (a Dutch postcode, or its pseudonym): a sentence holding one says where to
+#: find someone, whatever else it says ("Het secretariaat zit aan de Nergensweg 21, 9911 ZB").
+CONTACT_ADDRESS = r"\b[1-9]\d{3} ?[A-Z]{2}\b(?![-\w])|\[(?:ADRES|POSTCODE) \d+\]"
 #: Words that make a sentence with contact details a note of how to reach someone ("Kees is
 #: bereikbaar op …", "Contact: …", "Rekeningnummer …"), not a passage that mentions a number.
 CONTACT_CUES = (
@@ -419,12 +423,13 @@ class Splitter:
     def _is_contact(self, sentence: str) -> bool:
         """Does ``sentence`` say how to reach someone (contact details with a contact cue, or
         with hardly any other words)?"""
-        details = list(re.finditer(self.contact_details, sentence))
-        if not details:
-            return False
-        if re.search(self.contact_cues, sentence, re.IGNORECASE):
+        if re.search(CONTACT_ADDRESS, sentence):
             return True
-        rest = re.sub(self.contact_details, " ", sentence)
+        if not re.search(self.contact_details, sentence):
+            return False
+        rest = re.sub(self.contact_details, " ", sentence)  # "[TELEFOON 4]" is no cue
+        if re.search(self.contact_cues, rest, re.IGNORECASE):
+            return True
         return len(re.findall(r"\w+", rest)) <= CONTACT_MAX_OTHER_WORDS
 
     def _drop_non_anecdotes(
