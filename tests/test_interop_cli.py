@@ -99,3 +99,13 @@ def test_export_is_pseudonymised_unless_originals_are_asked_for(tmp_path: Path) 
     shown, original = masked.read_text("utf-8-sig"), plain.read_text("utf-8-sig")
     assert "[PERSOON" in shown and "Anneke" not in shown and "Bakker" not in shown
     assert "Anneke de Roos belde Thijs Bakker" in original
+
+
+def test_exporting_a_project_without_anecdotes_says_to_run_first(tmp_path: Path) -> None:
+    project = tmp_path / "a.ra"
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "zonnedak_1.txt"
+    with Project.create(project) as store:
+        store.add_reports([sample])
+    code, out = _run("export", "--project", project, "-o", tmp_path / "fragmenten.csv")
+    assert code == EXIT_OK
+    assert "nog geen anekdotes" in out and "reportanalysis run --project" in out

@@ -722,12 +722,21 @@ def export_command(
     De tekst is gepseudonimiseerd zoals bij de laatste run; een teruggelezen export komt op de
     originele tekst terecht."""
     from .interop import export_file
+    from .project import Project
 
     try:
         written = export_file(project, output, fmt.value if fmt else None, originals=originals)
+        with Project.open(project) as store:
+            unsplit = bool(store.reports()) and not store.anecdotes()
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"geschreven: {written}")
+    if unsplit:
+        typer.echo(
+            f"let op: {project} heeft nog geen anekdotes, dus de export heeft geen fragmenten; "
+            f"draai eerst: reportanalysis run --project {project} --out <map>",
+            err=True,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
