@@ -61,14 +61,35 @@ Na `make install` staat het programma in `.venv/bin/reportanalysis`; `reportanal
 - **Exitcodes**: 0 alles goed, 1 een of meer invoerbestanden overgeslagen (de reden staat in de
   uitvoer), 2 mislukt.
 - **JSON-regels**: `split`, `themes`, `practices`, `kinds` en `suggest` lezen en schrijven
-  anekdotes als JSON-regels (één object per regel, zie `../shared/eval/README.md`): elke
-  invoerregel blijft heel en de opdracht voegt haar velden toe. Zonder `-o BESTAND` gaat de
-  uitvoer naar standaarduitvoer; `--format table` toont een leesbare tabel.
+  anekdotes als JSON-regels (één object per regel): elke invoerregel blijft heel en de opdracht
+  voegt haar velden toe; als invoer is alleen `text` nodig. Zonder `-o BESTAND` gaat de uitvoer
+  naar standaarduitvoer; `--format table` toont een leesbare tabel. Een regel van `split` heeft:
+  - `report`: het id van het verslag (de bestandsnaam zonder extensie);
+  - `start`, `end`: tekenposities in de tekst van het verslag zoals ingelezen (`end` telt niet
+    mee), zodat `text` precies `tekst[start:end]` is;
+  - `text`: de anekdote;
+  - `section`: de kop of gespreksvraag waaronder de anekdote staat, of `null`;
+  - `order`: het volgnummer van de anekdote in het verslag, vanaf 0;
+  - `id`: `report:start-end`.
+
+  Met `split --pseudonymise` is `text` gepseudonimiseerd en komen `pstart` en `pend` erbij: de
+  posities in de gepseudonimiseerde tekst.
+- **Gelabelde voorbeelden** (`--train`): JSON-regels met `text` en het label, in het veld dat de
+  opdracht toevoegt: `kind` (succes, knelpunt of aanknopingspunt) bij `kinds`, `practice` (P1
+  … P5 of none) bij `practices`, het veld van `--field` bij `suggest`. Zo'n bestand maakt u
+  bijvoorbeeld van de uitvoer van `split` of `kinds`, met per regel het label nagekeken.
+- **Privacy**: `run`, `report` en `export` schrijven gepseudonimiseerde tekst. `split`, `themes`,
+  `practices`, `kinds`, `suggest` en `reports` werken op de tekst zoals ze die krijgen en
+  pseudonimiseren niets (behalve `split --pseudonymise`): hun uitvoer is intern werkmateriaal.
 - **Projectbestand**: `ingest`, `reports`, `report`, `export` en `import` werken op een
   projectbestand (`--project analyse.ra`), waarin verslagen, anekdotes, labels en bewerkingen
-  bewaard blijven. `run --project` gebruikt hetzelfde bestand.
+  bewaard blijven. `run --project` gebruikt hetzelfde bestand. De extensie maakt niet uit; deze
+  documentatie gebruikt `.ra`.
 - Een volledige analyse in één keer: `reportanalysis run verslagen/ --out uitvoer/` (zie de
   [gebruikershandleiding](gebruikershandleiding.md)).
+- **Omgevingsvariabele** `REPORTANALYSIS_CACHE`: de map waarin hulptabellen uit de
+  geïnstalleerde pakketten bewaard worden (standaard `~/.cache/reportanalysis`; `off` zet het
+  uit). Er staat niets uit uw verslagen in.
 
 """
 
@@ -84,7 +105,10 @@ EXAMPLES: dict[str, str] = {
     ),
     "themes": "reportanalysis themes --input anekdotes.jsonl --seed 1 -o themas.jsonl",
     "practices": "reportanalysis practices --input anekdotes.jsonl -o praktijken.jsonl",
-    "kinds": "reportanalysis kinds --input anekdotes.jsonl --train gelabeld.jsonl",
+    "kinds": (
+        '# gelabeld.jsonl: per regel text en kind, bijv. {"text": "…", "kind": "knelpunt"}\n'
+        "reportanalysis kinds --input anekdotes.jsonl --train gelabeld.jsonl"
+    ),
     "suggest": (
         "reportanalysis suggest --input anekdotes.jsonl --field thema "
         "--codebook notebooks/codeboek.toml -o voorstellen.jsonl"
@@ -118,8 +142,10 @@ def _command_markdown(name: str, command: Any, root: Any) -> str:
     out = [f"## `reportanalysis {name}`", ""]
     if command.help:
         out += [inspect.cleandoc(command.help), ""]
-    usage = re.sub(
-        r"\{(\w+)\}", lambda m: m[1].upper(), " ".join(command.collect_usage_pieces(ctx))
+    usage = re.sub(  # "{paths}..." and, optional, "[paths]..." as PATHS
+        r"\{(\w+)\}|(?<=\[)(\w+)(?=\])",
+        lambda m: (m[1] or m[2]).upper(),
+        " ".join(command.collect_usage_pieces(ctx)),
     )
     out += ["```console", f"$ reportanalysis {name} {usage}".rstrip(), "```", ""]
     arguments, options = [], []
@@ -137,7 +163,7 @@ def _command_markdown(name: str, command: Any, root: Any) -> str:
         out.append("")
     if options:
         out += ["**Opties**", ""]
-        out += [f"- `{opt}`" + (f": {_one_line(h)}" if h else "") for opt, h in options]
+        out += [_option_markdown(opt, h) for opt, h in options]
         out.append("")
     example = EXAMPLES.get(name)
     if example is None:
@@ -149,6 +175,29 @@ def _command_markdown(name: str, command: Any, root: Any) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _option_markdown(opt: str, help_text: str) -> str:
+    """One option as a list item; further paragraphs of its help (one per choice, say) as
+    sub-items, with click's ``[default: …]``/``[required]`` kept on the first line.
+
+    >>> print(_option_markdown("--mode <str>", "Hoe.\\n\\nauto: a.\\n\\nlarge: b. [default: auto]"))
+    - `--mode <str>`: Hoe. [default: auto]
+      - auto: a.
+      - large: b.
+    """
+    paragraphs = [_one_line(p) for p in help_text.split("\n\n") if p.strip()]
+    if not paragraphs:
+        return f"- `{opt}`"
+    suffix = ""
+    if len(paragraphs) > 1:
+        found = re.search(r"\s*((?:\[(?:default|required)[^\]]*\]\s*)+)$", paragraphs[-1])
+        if found:
+            suffix = " " + found[1].strip()
+            paragraphs[-1] = paragraphs[-1][: found.start()]
+    lines = [f"- `{opt}`: {paragraphs[0]}{suffix}"]
+    lines += [f"  - {p}" for p in paragraphs[1:] if p]
+    return "\n".join(lines)
 
 
 def cli_markdown(intro: str = CLI_INTRO) -> str:

@@ -280,7 +280,7 @@ def split_command(
         typer.Option(
             "--pseudonymise/--no-pseudonymise",
             help="text gepseudonimiseerd (start/end blijven naar het origineel wijzen, pstart/pend "
-            "erbij). Standaard uit: het evaluatiecontract vraagt text gelijk aan het bestand.",
+            "erbij). Standaard uit: dan is text precies het stuk uit het bestand.",
         ),
     ] = False,
 ) -> None:
@@ -471,7 +471,13 @@ InputOption = Annotated[
 ]
 TrainOption = Annotated[
     Path | None,
-    typer.Option("--train", help="Gelabelde anekdotes als JSON-regels om van te leren."),
+    typer.Option(
+        "--train",
+        help="Gelabelde anekdotes als JSON-regels om van te leren: per regel 'text' en het "
+        "label, in het veld dat de opdracht toevoegt: 'kind' bij kinds (succes, knelpunt, "
+        "aanknopingspunt), 'practice' bij practices (P1..P5 of none), het veld van --field "
+        "bij suggest.",
+    ),
 ]
 EmbedderOption = Annotated[
     str,
@@ -565,7 +571,16 @@ def themes_command(
         ),
     ] = None,
     mode: Annotated[
-        str, typer.Option("--mode", help="auto, direct, small (BERTopic + KMeans) of large.")
+        str,
+        typer.Option(
+            "--mode",
+            help="Hoe de thema's gevonden worden.\n\n"
+            "auto: direct onder 5.000 anekdotes, daarboven small.\n\n"
+            "direct: zonder BERTopic (gemiddelde koppeling of PCA + KMeans); snel.\n\n"
+            "small: BERTopic met PCA + KMeans; elke anekdote krijgt een thema.\n\n"
+            "bertopic: hetzelfde als small.\n\n"
+            "large: BERTopic met UMAP + HDBSCAN; vindt zelf het aantal, traag.",
+        ),
     ] = "auto",
     embedder: EmbedderOption = "use",
     model: ModelOption = None,
@@ -644,7 +659,12 @@ def report_command(
     ] = "html,docx,xlsx,md,json",
     language: Annotated[str, typer.Option("--language", help="nl of en.")] = "nl",
     templates: Annotated[
-        Path | None, typer.Option("--templates", help="Map met eigen report.html.j2/report.md.j2.")
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Map met eigen report.html.j2 en/of report.md.j2; vervangt het ingebouwde "
+            "sjabloon met dezelfde naam (zie de gebruikershandleiding).",
+        ),
     ] = None,
 ) -> None:
     """Het rapport met aanbevelingen schrijven uit een geanalyseerd project."""

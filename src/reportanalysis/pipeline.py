@@ -6,8 +6,9 @@ ingest → pseudonymise → split → embed → themes → practices and kinds �
     result = run(["data/sample"], "build/demo", Config(seed=1))
     result.outputs["html"]       # build/demo/report.html
 
-Everything the models see is pseudonymised text (unless ``privacy.enabled = false``); the
-offsets of every anecdote still point into the original report text.
+The splitter reads the original reports, so every anecdote's offsets point into the original
+text; every later stage (embeddings, themes, practices, kinds, suggestions, the report) sees
+the pseudonymised text of each anecdote, unless ``privacy.enabled = false``.
 """
 
 from __future__ import annotations
