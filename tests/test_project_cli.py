@@ -140,6 +140,7 @@ def test_nothing_read_at_all_is_a_failure_and_writes_nothing(tmp_path: Path) -> 
     out = tmp_path / "anekdotes.jsonl"
     result = runner.invoke(app, ["split", missing, "-o", str(out)])
     assert result.exit_code == EXIT_FAILED and not out.exists()
+    assert f"overgeslagen: {missing}: bestaat niet (" in result.output  # said in Dutch first
     result = runner.invoke(app, ["pseudonymise", missing, "--out", str(tmp_path / "p")])
     assert result.exit_code == EXIT_FAILED and not (tmp_path / "p").exists()
     result = runner.invoke(app, ["ingest", missing, "--project", str(tmp_path / "a.ra")])

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import ConfigError, ReportAnalysisError
+from .errors import ConfigError, InputError, ReportAnalysisError
 
 app = typer.Typer(
     name="reportanalysis",
@@ -165,9 +165,36 @@ def reports_word(n: int) -> str:
     return f"{n} verslag" if n == 1 else f"{n} verslagen"
 
 
+#: What each kind of unreadable input means, in Dutch, before the (English) details.
+_INPUT_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("MissingFileError", "bestaat niet"),
+    ("UnsupportedFormatError", "geen bestandstype dat ingelezen kan worden"),
+    ("EmptyReportError", "bevat geen tekst"),
+    ("DecodingError", "geen leesbare tekst"),
+    ("CorruptFileError", "beschadigd of onvolledig bestand"),
+    ("EncryptedFileError", "beveiligd met een wachtwoord"),
+    ("NoTextLayerError", "gescande PDF zonder tekstlaag (eerst OCR nodig)"),
+    ("UnsafeFileError", "onveilig bestand, niet geopend"),
+)
+
+
+def skipped_line(err: ReportAnalysisError) -> str:
+    """``overgeslagen: <file>: <what it means, in Dutch> (<details>)``.
+
+    >>> from reportanalysis.errors import EncryptedFileError
+    >>> skipped_line(EncryptedFileError("a.pdf", "the PDF is encrypted; remove the password"))
+    'overgeslagen: a.pdf: beveiligd met een wachtwoord (the PDF is encrypted; remove the password)'
+    """
+    names = {cls.__name__ for cls in type(err).__mro__}
+    said = next((dutch for name, dutch in _INPUT_PROBLEMS if name in names), None)
+    if said is None or not isinstance(err, InputError):
+        return f"overgeslagen: {err}"
+    return f"overgeslagen: {err.path}: {said} ({err.reason})"
+
+
 def iter_errors(errors: Iterable[ReportAnalysisError]) -> Iterator[str]:
     for err in errors:
-        yield f"overgeslagen: {err}"
+        yield skipped_line(err)
 
 
 # --------------------------------------------------------------------------- commands
