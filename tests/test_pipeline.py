@@ -95,7 +95,7 @@ def test_run_writes_every_format_and_run_json(sample_run) -> None:
     assert set(info["seconds"]) >= {"ingest", "pseudonymise", "split", "embed", "themes", "report"}
     assert len(info["input_hashes"]) == info["counts"]["reports"]
     assert "versions" in info and info["versions"]["python"].startswith("3.")
-    assert (out / "a" / "run.log").read_text(encoding="utf-8").count("stage") >= 8
+    assert (out / "a" / "run.log").read_text(encoding="utf-8").count("stap ") >= 8
     frame = result.tables.anecdotes
     assert set(frame["practice"]) <= {"P1", "P2", "P3", "P4", "P5", "none"}
     assert set(frame["kind"]) <= {"succes", "knelpunt", "aanknopingspunt"}

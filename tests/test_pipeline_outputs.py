@@ -53,7 +53,7 @@ def test_a_format_no_longer_asked_for_is_removed_and_an_edited_one_kept(
     info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert info["kept_from_earlier"] == ["report.md"]
     assert set(info["output_hashes"]) == {"report.json"}
-    assert "report.md is from an earlier run" in (out / "run.log").read_text(encoding="utf-8")
+    assert "report.md is van een eerdere run" in (out / "run.log").read_text(encoding="utf-8")
     shown = capsys.readouterr().err  # progress=True: a bar per stage
     assert all(stage in shown for stage in ("ingest", "split", "themes", "report"))
 

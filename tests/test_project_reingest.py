@@ -364,8 +364,8 @@ def test_a_run_over_an_edited_folder_counts_each_anecdote_once(tmp_path: Path) -
         assert (label.code, project.anecdote(label.anecdote_id).text) == ("P3", keep.text)
         assert [lb.code for lb in project.orphaned_labels()] == ["P2"]
     log = (tmp_path / "uit2" / "run.log").read_text(encoding="utf-8")
-    assert "no longer matches an anecdote" in log
-    assert "updated anker_1 (" in log and "the file changed" in log
+    assert "past niet meer op een anekdote" in log
+    assert "bijgewerkt: anker_1 (" in log and "het bestand is veranderd" in log
     info = json.loads((tmp_path / "uit2" / "run.json").read_text(encoding="utf-8"))
     assert [u["id"] for u in info["updated"]] == ["anker_1"]
     assert info["updated"][0]["source"].endswith("anker_1.txt")

@@ -314,7 +314,7 @@ class _Timer:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[Callable[[int, int | None], None]]:
-        log.info("stage %s: start", name)
+        log.info("stap %s: begin", name)
         start = time.perf_counter()
 
         def tick(done: int, total: int | None) -> None:
@@ -326,7 +326,7 @@ class _Timer:
         self.seconds[name] = round(time.perf_counter() - start, 3)
         self.peak_mb[name] = _peak_mb()
         log.info(
-            "stage %s: %.2f s, peak memory %s MB", name, self.seconds[name], self.peak_mb[name]
+            "stap %s: %.2f s, piekgeheugen %s MB", name, self.seconds[name], self.peak_mb[name]
         )
 
 
@@ -581,7 +581,8 @@ def run(
     try:
         for name in kept:
             log.warning(
-                "%s is from an earlier run and was edited since: kept, but not rewritten", name
+                "%s is van een eerdere run en sindsdien bewerkt: bewaard, niet opnieuw geschreven",
+                name,
             )
         if project is not None and not hasattr(project, "add_reports"):
             from .project import Project
@@ -595,10 +596,10 @@ def run(
             config, key_path = replace(config, privacy=privacy), None
         return _run(inputs, out, config, project, key_path, callback, kept)  # type: ignore[arg-type]
     except KeyboardInterrupt:
-        log.error("run interrupted (Ctrl-C): the outputs in %s are incomplete", out)
+        log.error("run afgebroken (Ctrl-C): de uitvoer in %s is onvolledig", out)
         raise
     except Exception:
-        log.exception("run failed")  # the whole traceback, for whoever reads run.log
+        log.exception("run mislukt")  # the whole traceback, for whoever reads run.log
         raise
     finally:
         if bars is not None:
@@ -637,19 +638,21 @@ def _run(
         tick(len(reports), len(reports))
     # run.log lies beside the report: paths in it are masked like the report's.
     shown_inputs = ", ".join(pseudo.mask_path(str(p)) for p in inputs)
-    log.info("reportanalysis run over %s", shown_inputs or "the reports in the project")
+    log.info("reportanalysis-run over %s", shown_inputs or "de verslagen in het project")
     for err in skipped:
-        log.warning("skipped %s: %s", pseudo.mask_path(err.path), err.reason)
+        log.warning("overgeslagen: %s: %s", pseudo.mask_path(err.path), err.reason)
     for source, report_id in updated:  # a changed file replaced its earlier version
         log.info(
-            "updated %s (%s): the file changed", pseudo.mask(report_id), pseudo.mask_path(source)
+            "bijgewerkt: %s (%s): het bestand is veranderd",
+            pseudo.mask(report_id),
+            pseudo.mask_path(source),
         )
 
     with timer.stage("split") as tick:
         anecdotes, empty = _split(reports, config, project, tick, shown=pseudo.mask)
     frame = _anecdote_frame(anecdotes, pseudo)
     texts = list(frame["text"])
-    log.info("%d reports, %d anecdotes", len(reports), len(anecdotes))
+    log.info("%d verslagen, %d anekdotes", len(reports), len(anecdotes))
 
     embedder = _make_embedder(config, project)
     with timer.stage("embed") as tick:
@@ -809,12 +812,12 @@ def _split(
         if c.empty:
             empty.append(c.report_id)
             log.warning(
-                "%s: 0 anecdotes; %d characters of text left out", shown(c.report_id), c.text_chars
+                "%s: 0 anekdotes; %d tekens tekst niet gebruikt", shown(c.report_id), c.text_chars
             )
         else:
             log.info(
-                "%s: %d anecdotes hold %.0f%% of the text (headings, guide questions, background "
-                "and lists are left out)",
+                "%s: %d anekdotes bevatten %.0f%% van de tekst (koppen, gespreksvragen, "
+                "achtergrond en lijsten tellen niet mee)",
                 shown(c.report_id),
                 c.anecdotes,
                 100 * c.anecdote_chars / max(c.text_chars, 1),
@@ -829,7 +832,7 @@ def _split(
         update = project.set_anecdotes(report_id, items)
         for label in update.orphaned_labels:
             log.warning(
-                "label %r by %s on %s:%s-%s no longer matches an anecdote",
+                "label %r van %s op %s:%s-%s past niet meer op een anekdote",
                 label.code,
                 label.coder,
                 shown(label.report_id or ""),
@@ -887,7 +890,7 @@ def _themes(
         if edits:
             assignments, themes, failed = apply_theme_edits(assignments, themes, edits)
             for edit in failed:
-                log.warning("theme edit %s could not be replayed", edit)
+                log.warning("themabewerking %s kon niet opnieuw worden toegepast", edit)
         project.save_themes(themes)
     labels = {t.id: t.label for t in themes}
     frame["theme"] = [assignments.get(i, -1) for i in frame["id"]]
