@@ -66,7 +66,9 @@ def test_export_then_import_round_trips(tmp_path: Path, fmt: str) -> None:
 
 def test_errors_are_reported_in_dutch_with_exit_2(tmp_path: Path) -> None:
     code, out = _run("export", "--project", tmp_path / "bestaat-niet.ra", "-o", tmp_path / "x.csv")
-    assert code == EXIT_FAILED and "fout:" in out
+    assert code == EXIT_FAILED and "projectbestand bestaat niet" in " ".join(
+        out.replace("│", " ").split()
+    )
     (tmp_path / "notities.txt").write_text("geen export", encoding="utf-8")
     code, out = _run("import", tmp_path / "notities.txt", "--project", tmp_path / "p.ra")
     assert code == EXIT_FAILED and "unknown format" in out

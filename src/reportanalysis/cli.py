@@ -224,6 +224,22 @@ def _root(
 ProjectOption = Annotated[Path, typer.Option("--project", help="Het projectbestand (.ra).")]
 
 
+def _existing_project(path: Path) -> Path:
+    if not path.is_file():
+        raise typer.BadParameter(
+            f"{path}: dat projectbestand bestaat niet; maak het met "
+            f"`reportanalysis ingest <verslagen> --project {path}` of "
+            f"`reportanalysis run <verslagen> --project {path} --out <map>`"
+        )
+    return path
+
+
+ExistingProjectOption = Annotated[
+    Path,
+    typer.Option("--project", help="Het projectbestand (.ra).", callback=_existing_project),
+]
+
+
 @app.command("ingest")
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Verslagen: bestanden, mappen of zips.")],
@@ -268,7 +284,7 @@ def ingest_command(
 
 @app.command("reports")
 def reports_command(
-    project: ProjectOption, fmt: FormatOption = OutputFormat.table, output: OutOption = None
+    project: ExistingProjectOption, fmt: FormatOption = OutputFormat.table, output: OutOption = None
 ) -> None:
     """De verslagen in een project: id, formaat, initiatief, bezoek, datum, tekens."""
     from .project import Project
@@ -679,7 +695,7 @@ def suggest_command(
 
 @app.command("report")
 def report_command(
-    project: ProjectOption,
+    project: ExistingProjectOption,
     out: Annotated[Path, typer.Option("--out", help="Map voor report.html, .docx, .xlsx …")],
     formats: Annotated[
         str, typer.Option("--format", help="Komma-gescheiden: html,docx,xlsx,md,json.")
@@ -749,7 +765,7 @@ def import_command(
 
 @app.command("export")
 def export_command(
-    project: ProjectOption,
+    project: ExistingProjectOption,
     output: Annotated[Path, typer.Option("-o", "--output", help="Het bestand om te schrijven.")],
     fmt: Annotated[
         InteropFormat | None,
