@@ -7,7 +7,7 @@ import pytest
 from test_themes import GROUPS, IDS, TEXTS
 
 from reportanalysis.embed import TfidfEmbedder
-from reportanalysis.themes import ThemeModel
+from reportanalysis.themes import ThemeModel, ThemeWarning
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +75,9 @@ def test_hdbscan_path_reassigns_or_keeps_outliers() -> None:
         texts.append(f"{TEXTS[j]} {TEXTS[k]}")
         groups.append(GROUPS[j])
     X = TfidfEmbedder(analyzer="word", n_components=32, seed=0).embed(texts)
-    kept = ThemeModel(seed=0, mode="large", outliers="keep").fit(texts, embeddings=X, groups=groups)
+    with pytest.warns(ThemeWarning, match="meant for large corpora; on 200 anecdotes"):
+        kept = ThemeModel(seed=0, mode="large", outliers="keep")
+        kept.fit(texts, embeddings=X, groups=groups)
     assert kept.path_ == "bertopic-hdbscan"
     assert len(kept.themes_) >= 2
     again = ThemeModel(seed=0, mode="large").fit(texts, embeddings=X, groups=groups)

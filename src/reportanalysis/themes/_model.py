@@ -369,6 +369,13 @@ class ThemeModel(Saveable):
         docs = lemma_docs(texts, self._nlp())
         self._lexicon = None
         self.path_ = self._path(n)
+        if self.path_ == "bertopic-hdbscan" and n < self.small_corpus:
+            warnings.warn(
+                f"ThemeModel: mode={self.mode!r} (UMAP + HDBSCAN) is meant for large corpora; "
+                f"on {n} anecdotes it is slow and finds few, uneven themes: try mode='auto'",
+                ThemeWarning,
+                stacklevel=2,
+            )
         features = self._features(base, self._lexical_fit(texts, docs.lemmas))
         self.n_features_in_ = raw.shape[1]
         self.codes_: np.ndarray | None = None
