@@ -168,3 +168,16 @@ def test_run_over_the_reports_a_project_holds(tmp_path: Path) -> None:
 
     nothing = CliRunner().invoke(app, ["run", "--out", str(out)])
     assert nothing.exit_code == EXIT_FAILED and "--project" in nothing.output
+
+
+def test_our_warnings_read_as_a_line_for_the_analyst(capsys: pytest.CaptureFixture[str]) -> None:
+    import reportanalysis.themes as themes_module
+    from reportanalysis.cli import _show_warning
+    from reportanalysis.themes import ThemeWarning
+
+    ours = str(Path(themes_module.__file__))
+    _show_warning(ThemeWarning("te weinig thema's"), ThemeWarning, ours, 94)
+    assert capsys.readouterr().err == "let op: te weinig thema's\n"
+    _show_warning(UserWarning("elders"), UserWarning, "/elders/umap_.py", 3)
+    err = capsys.readouterr().err
+    assert "umap_.py:3: UserWarning: elders" in err and "let op" not in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -651,10 +652,9 @@ def themes_command(
         )
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
-    typer.echo(
-        f"{len(fitted.themes_)} thema's voor {len(rows)} anekdotes (route: {fitted.path_})",
-        err=True,
-    )
+    n = len(fitted.themes_)
+    found = "1 thema" if n == 1 else f"{n} thema's"
+    typer.echo(f"{found} voor {len(rows)} anekdotes (route: {fitted.path_})", err=True)
     write_rows(out, fmt, output, columns=["text", "theme", "theme_label"])
 
 
@@ -802,8 +802,28 @@ def export_command(
         )
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Our own warnings as a line an analyst reads ("let op: …"), not a Python source
+    location; every other warning as Python shows it."""
+    if filename.startswith(str(Path(__file__).parent)):
+        typer.echo(f"let op: {message}", err=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``reportanalysis`` script."""
+    warnings.showwarning = _show_warning
     try:
         app(args=list(argv) if argv is not None else None, standalone_mode=True)
     except ReportAnalysisError as exc:  # errors raised outside a command's own handling
