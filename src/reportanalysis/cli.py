@@ -815,10 +815,8 @@ def _show_warning(
     if filename.startswith(str(Path(__file__).parent)):
         typer.echo(f"let op: {message}", err=True)
     else:
-        _python_showwarning(message, category, filename, lineno, file, line)
-
-
-_python_showwarning = warnings.showwarning
+        text = warnings.formatwarning(message, category, filename, lineno, line)
+        (file or sys.stderr).write(text)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
