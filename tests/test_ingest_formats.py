@@ -427,3 +427,50 @@ def test_a_form_with_several_open_questions_keeps_every_answer(tmp_path):
     # named columns: only those, in the order given
     (only,) = read_reports(path, text_column=[better], id_column="Nr").reports
     assert only.text.startswith("De subsidieaanvraag") and only.id == "1"
+
+
+def test_pdf_running_headers_footers_and_page_numbers_are_left_out(tmp_path):
+    """A report exported from Word: a header line and "Pagina n van m" on every page. They
+    must not become section headings nor cut a paragraph that runs on to the next page."""
+    from fpdf import FPDF
+
+    from reportanalysis.segment import Splitter
+
+    class Report(FPDF):
+        def header(self) -> None:
+            self.set_font("DejaVu", size=8)
+            self.cell(0, 8, "Gemeente Lindewaard - bezoekverslag - vertrouwelijk")
+            self.ln(10)
+            self.set_font("DejaVu", size=11)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("DejaVu", size=8)
+            self.cell(0, 10, f"Pagina {self.page_no()} van {{nb}}", align="C")
+
+    pdf = Report()
+    pdf.add_font("DejaVu", "", str(font_dir() / "DejaVuSans.ttf"))
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=11)
+    pdf.multi_cell(
+        0, 6, "Hoe verloopt de samenwerking met de gemeente?", new_x="LMARGIN", new_y="NEXT"
+    )
+    story = (
+        "Jolanda vertelt dat de wijkcoördinator meedenkt over de tuin en zelf langskwam toen "
+        "het hek verplaatst moest worden; de vergunning duurde toch nog drie maanden ({n})."
+    )
+    for n in range(1, 31):
+        pdf.multi_cell(0, 6, story.format(n=n), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    path = tmp_path / "verslag_1.pdf"
+    pdf.output(str(path))
+    assert pdf.page_no() >= 2
+    (report,) = read_reports(path).reports
+    assert "vertrouwelijk" not in report.text and "Pagina" not in report.text
+    paragraphs = report.text.splitlines()
+    assert paragraphs[0] == "Hoe verloopt de samenwerking met de gemeente?"
+    # every paragraph whole, also the one the page break runs through
+    assert paragraphs[1:] == [story.format(n=n) for n in range(1, 31)]
+    anecdotes = Splitter(embedder="none").split(report)
+    assert {a.section for a in anecdotes} == {"Hoe verloopt de samenwerking met de gemeente?"}

@@ -4,7 +4,9 @@ A PDF stores lines, not paragraphs. We join the lines of a paragraph with a spac
 end-of-line hyphenation (``samen-`` + ``werking`` → ``samenwerking``, but ``Noord-`` +
 ``Holland`` → ``Noord-Holland``) and collapse the extra spaces of justified text. A line ends a
 paragraph when it is clearly shorter than the page's full lines, when the next line is a list
-item, or at a blank line.
+item, or at a blank line. Running headers and footers (a line that repeats at the top or
+bottom of most pages, page numbers included: "Pagina 2 van 5") are left out, so they neither
+become a section heading nor cut a paragraph that runs on to the next page.
 """
 
 from __future__ import annotations
@@ -126,6 +128,55 @@ def _pitch(lines: list[_Line]) -> float:
     return gaps[len(gaps) // 4]
 
 
+#: A line that only numbers the page: "3", "- 3 -", "Pagina 3 van 5", "blz. 3", "3/5".
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:pagina|page|blz\.?|p\.)\s*)?[-–]?\s*\d{1,4}\s*[-–]?"
+    r"(?:\s*(?:van|of|/)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+#: How many lines at the top and at the bottom of a page may be a running header or footer.
+EDGE_LINES = 2
+
+
+def _edge_key(line: _Line) -> tuple[str, int | None]:
+    """A line as a running header or footer repeats from page to page: the same text, digits
+    (page numbers, dates) aside, at the same height on the page."""
+    text = re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
+    return text, None if line.y is None else round(line.y / 4)
+
+
+def drop_running_lines(lines: list[_Line]) -> list[_Line]:
+    """The lines without running headers and footers: among the first and last
+    :data:`EDGE_LINES` lines of each page, page numbers and the lines that repeat (digits
+    aside, at the same height) at the edges of at least half of the pages, two at the least.
+
+    >>> def page(n, text):
+    ...     return [_Line("Gemeente X - verslag", 800, 8, n), _Line(text, 700, 11, n),
+    ...             _Line(f"Pagina {n + 1} van 2", 20, 8, n)]
+    >>> [line.text for line in drop_running_lines(page(0, "Eerst dit.") + page(1, "Dan dat."))]
+    ['Eerst dit.', 'Dan dat.']
+    """
+    pages: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        pages.setdefault(line.page, []).append(i)
+    edges = {
+        i
+        for idx in pages.values()
+        for i in idx[:EDGE_LINES] + idx[-EDGE_LINES:]
+        if len(idx) > 1  # a page of one line is content, whatever it looks like
+    }
+    seen: dict[tuple[str, int | None], set[int]] = {}
+    for i in edges:
+        seen.setdefault(_edge_key(lines[i]), set()).add(lines[i].page)
+    repeated = {key for key, on in seen.items() if len(on) >= max(2, (len(pages) + 1) // 2)}
+    drop = {
+        i
+        for i in edges
+        if _PAGE_NUMBER.match(lines[i].text.strip()) or _edge_key(lines[i]) in repeated
+    }
+    return [line for i, line in enumerate(lines) if i not in drop]
+
+
 def reflow_lines(lines: list[_Line]) -> str:
     """Paragraphs from positioned lines: a new one at a wider gap, a new font size, a list item
     or after a clearly short line; a page break continues a paragraph that did not end."""
@@ -207,4 +258,4 @@ def read_pdf(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> str:
         raise NoTextLayerError(
             source, "has no text layer (a scan?); run OCR on it first, then read it again"
         )
-    return reflow_lines(lines)
+    return reflow_lines(drop_running_lines(lines) or lines)
