@@ -197,3 +197,30 @@ def test_words_before_verslag_qualify_the_report_not_name_the_initiative():
         "bezoek": 1,
         "initiatief": "Buurtkamer Het Anker",
     }
+
+
+def test_a_report_sent_as_an_e_mail_keeps_its_header_as_metadata():
+    from reportanalysis.model import Report
+    from reportanalysis.privacy import Pseudonymiser
+    from reportanalysis.segment import Splitter
+
+    text = (
+        "Van: Anna Smit <anna.smit@example.nl>\n"
+        "Verzonden: maandag 3 maart 2026 14:12\n"
+        "Aan: Kees de Vries\n"
+        "Onderwerp: verslag bezoek Buurtbus Oost\n\n"
+        "Hoi Kees,\n\n"
+        "De vrijwilligers zijn tevreden over de gemeente: de beleidsmedewerker reageert snel en "
+        "hielp bij het vinden van een nieuwe stalling.\n\n"
+        "Groet,\nAnna\n"
+    )
+    meta = parse_metadata(text)
+    assert meta["datum"] == "2026-03-03"
+    assert meta["onderwerp"] == "verslag bezoek Buurtbus Oost"
+    assert meta["ontvanger"] == "Kees de Vries"
+    report = Report("mail", "mail.txt", "txt", text, metadata=meta)
+    (anecdote,) = Splitter(embedder="none").split(report)
+    assert anecdote.section is None and anecdote.text.startswith("De vrijwilligers")
+    # the names in the header are persons: masked wherever they appear
+    masked = Pseudonymiser().fit_transform([report])[0].text
+    assert "Smit" not in masked and "Kees" not in masked

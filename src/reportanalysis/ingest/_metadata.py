@@ -27,7 +27,19 @@ _ALIASES: dict[str, str] = {}
 for _canon, _names in {
     "initiatief": ["initiatief", "initiative", "naam initiatief", "project", "bewonersinitiatief"],
     "bezoek": ["bezoek", "visit", "bezoeknummer", "visit number", "ronde", "round"],
-    "datum": ["datum", "date", "datum bezoek", "visit date", "date of visit", "bezoekdatum"],
+    "datum": [
+        "datum",
+        "date",
+        "datum bezoek",
+        "visit date",
+        "date of visit",
+        "bezoekdatum",
+        "verzonden",  # the header of an e-mail the report was sent in
+        "sent",
+    ],
+    "afzender": ["afzender", "van", "from"],
+    "ontvanger": ["ontvanger", "aan", "to", "cc"],
+    "onderwerp": ["onderwerp", "subject"],
     "onderzoeksduo": [
         "onderzoeksduo",
         "research duo",

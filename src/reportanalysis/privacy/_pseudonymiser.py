@@ -337,7 +337,8 @@ def detect(text: str) -> list[tuple[int, int, str]]:
 _PERSON_KEY = re.compile(
     r"duo|gesprekspartner|contactperso|aanwezig|deelnemer|verslag|auteur|interview|"
     r"initiatiefnem|ambtena|opgesteld|notulist|namens|bezoeker|gesproken|trekker|betrokken|"
-    r"persoon|personen|naam|namen|coach|begeleid|participant|author|participant|contact",
+    r"persoon|personen|naam|namen|coach|begeleid|participant|author|participant|contact|"
+    r"afzender|ontvanger",
     re.IGNORECASE,
 )
 
