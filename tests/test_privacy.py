@@ -640,3 +640,20 @@ def test_a_middle_initial_keeps_the_name_together(text: str, whole: str) -> None
     masked = p.transform(report("r", text)).text
     assert list(p.key().values()) == [whole]  # one person, the surname included
     assert masked == text.replace(whole, "[PERSOON 1]")
+
+
+def test_keep_a_person_keeps_every_form_of_the_name() -> None:
+    """An analyst keeps the alderman visible: "Kees Dekker" is also "dhr. K. Dekker", "Dekker"
+    and "Kees" in the same report; everyone else is still masked, and so is an e-mail the
+    analyst did not ask to keep."""
+    text = (
+        "Wethouder Kees Dekker opende de tuin. Later sprak dhr. K. Dekker de vrijwilligers toe. "
+        "Dekker beloofde steun. Anneke de Roos vond het mooi; mevrouw De Roos belt hem nog. "
+        "Kees lachte. Mail: a.deroos@example.nl"
+    )
+    report = Report("r", "r.txt", "txt", text)
+    kept = Pseudonymiser(keep=["Kees Dekker"]).fit_transform([report])[0].text
+    assert kept.count("Dekker") == 3 and "Kees lachte" in kept
+    assert "Roos" not in kept and "Anneke" not in kept and "example.nl" not in kept
+    masked = Pseudonymiser().fit_transform([report])[0].text
+    assert "Dekker" not in masked and "Kees" not in masked

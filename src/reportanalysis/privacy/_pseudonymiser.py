@@ -420,7 +420,16 @@ class Pseudonymiser:
             for mkey, value in report.metadata.items():
                 if isinstance(value, str) and len(value) < 300 and _PERSON_KEY.search(mkey):
                     extra += _person_parts(value, base)
-        first_pass = _detect([r.text for r in reports], base, self.kinds, self.keep, False)
+        # A person to keep (given name and surname) is found like any other, so that every
+        # form of the name joins them, and then left as written (_kept); other phrases to keep
+        # are never looked at.
+        self.keep_persons_ = [
+            m for m in (base.parse_name(k) for k in self.keep if k.strip()) if m.surname
+        ]
+        self.keep_spans_ = [
+            k for k in self.keep if not (len(k.split()) > 1 and base.parse_name(k).first)
+        ]
+        first_pass = _detect([r.text for r in reports], base, self.kinds, self.keep_spans_, False)
         mentions = extra + [f.mention for fs in first_pass for f in fs if f.mention is not None]
         for m in mentions:
             if m.first and m.surname:
@@ -442,7 +451,9 @@ class Pseudonymiser:
         # pass 2: every mention, now also the repeated given names and surnames
         self.registry_ = registry
         self.found_: dict[str, list[tuple[_Found, _Entity]]] = {}
-        second_pass = _detect([r.text for r in reports], self.finder_, self.kinds, self.keep, True)
+        second_pass = _detect(
+            [r.text for r in reports], self.finder_, self.kinds, self.keep_spans_, True
+        )
         for report, found in zip(reports, second_pass, strict=True):
             self.found_[report.sha256] = self._resolve(report.text, found)
         registry.number(self.seed)
@@ -452,7 +463,7 @@ class Pseudonymiser:
         self, text: str, found: Sequence[_Found] | None = None
     ) -> list[tuple[_Found, _Entity]]:
         if found is None:
-            (found,) = _detect([text], self.finder_, self.kinds, self.keep, True)
+            (found,) = _detect([text], self.finder_, self.kinds, self.keep_spans_, True)
         local: set[tuple[str, ...]] = {
             ("person", (m.first or m.initials).lower(), m.surname)
             for m in (f.mention for f in found)
@@ -470,7 +481,23 @@ class Pseudonymiser:
                 ents[k] = self.registry_.resolve(f.mention, local)
             else:
                 ents[k] = self.registry_.add(f.kind, (f.kind, f.value), text[f.start : f.end])
-        return [(f, ents[k]) for k, f in enumerate(found)]
+        return [(f, ents[k]) for k, f in enumerate(found) if not self._kept(ents[k])]
+
+    def _kept(self, ent: _Entity) -> bool:
+        """Is ``ent`` a person ``keep`` names (same surname; same given name or initial, when
+        both are known)?"""
+        if ent.kind != "person" or not ent.surname:
+            return False
+        given = ent.given.split()[0].lower() if ent.given else ""
+        for k in getattr(self, "keep_persons_", ()):
+            if k.surname != ent.surname.lower():
+                continue
+            first = k.first.lower()
+            if not first or not (given or ent.initials):
+                return True
+            if given == first or (not given and ent.initials[:1].lower() == first[:1]):
+                return True
+        return False
 
     def _fitted(self) -> None:
         if not hasattr(self, "registry_"):
