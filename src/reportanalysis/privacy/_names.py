@@ -841,6 +841,10 @@ class NameFinder:
             if capital and low in self.given_names and not article:
                 out.append(Mention(start, end, word, given=word, rule="known-given"))
                 continue
+            if capital and low[-1:] == "s" and low[:-1] in self.given_names and len(low) > 3:
+                # a genitive ("Lottes geduld"): the name is masked, the "s" stays
+                out.append(Mention(start, end - 1, word[:-1], given=word[:-1], rule="known-given"))
+                continue
             keys = local_index.get(toks[i][3], []) + self._surnames_by_first.get(toks[i][3], [])
             for key in sorted(keys, key=len, reverse=True):
                 n = len(key)
