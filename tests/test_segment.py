@@ -717,3 +717,20 @@ def test_contact_notes_are_left_out_also_when_pseudonymised(splitter):
         report = Report(id="c", source="c.txt", format="txt", text=text)
         (anecdote,) = splitter.split(report)
         assert anecdote.text == story.format(phone=phone)
+
+
+def test_the_formulas_of_a_letter_are_no_anecdotes(splitter):
+    story = (
+        "De vrijwilligers zijn tevreden over de gemeente: de beleidsmedewerker reageert snel en "
+        "hielp bij het vinden van een nieuwe stalling."
+    )
+    text = (
+        "Hoe verloopt de samenwerking?\n\nBeste Kees,\n\n"
+        "Hierbij mijn verslag van ons eerste bezoek. Excuses dat het wat later is dan "
+        "afgesproken.\n\n"
+        "Gesprek met Jeroen Smit (voorzitter) en Anouk de Graaf (beleidsadviseur Mobiliteit)\n\n"
+        f"{story} Dank voor de koffie en de verse aardbeien!\n\n"
+        "Met vriendelijke groet,\nJoost van Leeuwen en Ingrid Bosman (onderzoeksduo)\n"
+    )
+    report = Report(id="brief", source="brief.txt", format="txt", text=text)
+    assert [a.text for a in splitter.split(report)] == [story]

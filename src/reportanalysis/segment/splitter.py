@@ -85,6 +85,18 @@ CONTACT_CUES = (
 )
 #: A sentence with contact details and at most this many other words is contact details.
 CONTACT_MAX_OTHER_WORDS = 6
+#: The formulas of a letter or an e-mail around a report, and its signature: not anecdotes.
+#: Matched at the start of a sentence ("Met vriendelijke groet,", "Beste Kees,", "Hierbij mijn
+#: verslag …", "Dank voor de koffie!", "Joost en Ingrid (onderzoeksduo)").
+LETTER_FORMULAS = (
+    r"(?:met )?(?:vriendelijke |hartelijke |lieve )?groet(?:en|jes)?\b"
+    r"|(?:hoi|hallo|beste|lieve|dag|goedemorgen|goedemiddag)\b[^.!?]{0,40},?\s*$"
+    r"|hierbij (?:mijn|ons|het|de) (?:\w+)?verslag|excuses (?:dat|voor)\b"
+    r"|(?:hartelijk |veel )?(?:dank|bedankt)\b[^.!?]{0,30}\b(?:koffie|thee|gastvrijheid|ontvangst"
+    r"|tijd|gesprek)\b"
+    r"|[^.!?]{0,120}\((?:onderzoeksduo|duo|onderzoekers|interviewers)\)\W*$"
+    r"|onderzoeksduo:|gesprek met\b[^.!?]*$"
+)
 #: Sentences that describe the visit itself (who was spoken to, where): not anecdotes.
 VISIT_DESCRIPTION = (
     r"(?:wij|we) (?:spraken|bezochten|ontmoetten|zaten|waren)\b|het gesprek vond plaats"
@@ -187,7 +199,9 @@ class Splitter:
       number ("Ze heeft zijn mobiele nummer, 06-…, en hij neemt altijd op") stays; the
       pseudonymiser masks the number.
     - ``visit_description`` (:data:`VISIT_DESCRIPTION`): sentences opening like this describe
-      the visit ("Wij spraken Thijs en Karin aan de keukentafel"), not the collaboration.
+      the visit ("Wij spraken Thijs en Karin aan de keukentafel"), not the collaboration;
+      ``letter_formulas`` (:data:`LETTER_FORMULAS`): the greetings, thanks and signature of a
+      report sent as a letter or e-mail.
     - ``heading_max_words`` (10), ``question_max_words`` (30): see :func:`layout`.
     """
 
@@ -211,6 +225,7 @@ class Splitter:
         contact_details: str = CONTACT_DETAILS,
         contact_cues: str = CONTACT_CUES,
         visit_description: str = VISIT_DESCRIPTION,
+        letter_formulas: str = LETTER_FORMULAS,
         heading_max_words: int = 10,
         question_max_words: int = 30,
         threads: int | None = None,
@@ -232,6 +247,7 @@ class Splitter:
         self.contact_details = contact_details
         self.contact_cues = contact_cues
         self.visit_description = visit_description
+        self.letter_formulas = letter_formulas
         self.heading_max_words = heading_max_words
         self.question_max_words = question_max_words
         self.threads = threads
@@ -448,7 +464,7 @@ class Splitter:
         ``background_rule`` background text is kept like any other."""
         if spans and len(text[spans[0][0] : spans[0][1]].split()) <= self.short_answer_words:
             spans = spans[1:]
-        visit = re.compile(self.visit_description, re.IGNORECASE)
+        visit = re.compile(f"{self.visit_description}|{self.letter_formulas}", re.IGNORECASE)
         kept = [
             i
             for i, (s, e) in enumerate(spans)
