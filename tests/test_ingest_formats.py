@@ -387,7 +387,8 @@ def test_a_form_with_several_open_questions_keeps_every_answer(tmp_path):
     better = "Wat kan beter?"
     wb = Workbook()
     ws = wb.active
-    ws.append(["Nr", "Initiatief", "Datum", good, better, "Ingevuld door"])
+    admire = "Waar heb je bewondering voor?"
+    ws.append(["Nr", "Initiatief", "Datum", good, better, "Ingevuld door", admire])
     ws.append(
         [
             1,
@@ -398,6 +399,7 @@ def test_a_form_with_several_open_questions_keeps_every_answer(tmp_path):
             "De subsidieaanvraag was ingewikkeld: het formulier vroeg om een begroting tot op de "
             "euro, terwijl de tuin op giften draait.",
             "Anna Smit",
+            "Voor het geduld van de wijkregisseur met de buren.",  # short, and still text
         ]
     )
     ws.append(
@@ -409,6 +411,7 @@ def test_a_form_with_several_open_questions_keeps_every_answer(tmp_path):
             "antwoord op haar vragen.",
             None,
             "Kees de Vries",
+            None,
         ]
     )
     path = tmp_path / "formulier.xlsx"
@@ -421,6 +424,7 @@ def test_a_form_with_several_open_questions_keeps_every_answer(tmp_path):
     assert [(a.report_id, a.section) for a in anecdotes] == [
         ("1", good),
         ("1", better),
+        ("1", admire),
         ("2", good),
     ]
     assert anecdotes[1].text.startswith("De subsidieaanvraag was ingewikkeld")
