@@ -3,7 +3,7 @@
 The text column is the one with the longest average text unless it is named. A form with
 several open questions (a column "Wat ging goed?" beside "Wat kan beter?") has several text
 columns: every column whose average text is at least :data:`TEXT_SHARE` of the longest one's
-and :data:`TEXT_MIN_CHARS` characters, or that asks a question ("…?") answered in at least
+and :data:`TEXT_MIN_CHARS` characters, or that asks a question ("…?") whose answers hold at least
 :data:`TEXT_MIN_CHARS` characters on average. A row's report then holds each answer under its
 question as a Markdown heading (``## Wat kan beter?``), so the splitter keeps the question as
 the anecdotes' section and nothing of the row is lost. The other columns become metadata
@@ -92,6 +92,11 @@ def _text_columns(
     averages = [sum(len(r[i].strip()) for r in body) / len(body) for i in range(len(header))]
     best = max((i for i in range(len(header)) if i != id_col), key=lambda i: averages[i])
     floor = max(TEXT_MIN_CHARS, TEXT_SHARE * averages[best])
+
+    def answered(i: int) -> float:  # the average answer, over the rows that answer at all
+        filled = [len(r[i].strip()) for r in body if r[i].strip()]
+        return sum(filled) / len(filled) if filled else 0.0
+
     cols = [
         i
         for i in range(len(header))
@@ -99,7 +104,7 @@ def _text_columns(
         and (
             averages[i] >= floor
             # an open question of a form ("Waar heb je bewondering voor?") with real answers
-            or (header[i].rstrip().endswith("?") and averages[i] >= TEXT_MIN_CHARS)
+            or (header[i].rstrip().endswith("?") and answered(i) >= TEXT_MIN_CHARS)
         )
     ]
     return cols or [best]
