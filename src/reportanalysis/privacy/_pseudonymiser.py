@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..dutch import cached_batch
 from ..errors import InputError, MissingFileError, NotFittedError, UnknownItemError
 from ..model import Report
-from ._names import Mention, NameFinder
+from ._names import Mention, NameFinder, Spans
 from ._patterns import find_patterns, pattern_value
 
 if TYPE_CHECKING:
@@ -279,11 +279,13 @@ def _keep_spans(text: str, keep: Sequence[str]) -> list[tuple[int, int]]:
 def _select(found: Iterable[_Found], keep: list[tuple[int, int]]) -> list[_Found]:
     """Non-overlapping detections: higher-priority kind first, then the longer span."""
     chosen: list[_Found] = []
+    taken = Spans()
     order = sorted(found, key=lambda f: (_PRIORITY.index(f.kind), -(f.end - f.start), f.start))
     for f in order:
-        if any(a <= f.start and f.end <= b for a, b in keep):
+        if keep and any(a <= f.start and f.end <= b for a, b in keep):
             continue
-        if all(f.end <= c.start or f.start >= c.end for c in chosen):
+        if not taken.overlaps(f.start, f.end):
+            taken.add(f.start, f.end)
             chosen.append(f)
     return sorted(chosen, key=lambda f: f.start)
 
