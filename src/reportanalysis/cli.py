@@ -485,14 +485,19 @@ class _StageBars:
     def __enter__(self) -> Any:
         if self.quiet:
             return None
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        console = Console(stderr=True)  # stdout stays for the result line
+        if not console.is_terminal:
+            return None  # a log file or a pipe gets no bars drawn at the end
         self._progress = Progress(
             TextColumn("{task.description:<14}"),
             BarColumn(),
             TextColumn("{task.completed}/{task.total}"),
             TimeElapsedColumn(),
             transient=False,
+            console=console,
         )
         self._progress.__enter__()
         return self.update
