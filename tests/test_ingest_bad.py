@@ -266,3 +266,19 @@ def test_no_break_spaces_and_format_characters_are_text(tmp_path, text):
         path = tmp_path / f"verslag-{encoding}.txt"
         path.write_bytes(text.encode(encoding))
         assert read_report(path).text == text
+
+
+def test_a_password_protected_zip_member_is_called_encrypted(tmp_path):
+    import shutil
+    import subprocess
+
+    from reportanalysis.ingest import read_reports
+
+    if shutil.which("zip") is None:
+        pytest.skip("the zip command makes the encrypted archive")
+    (tmp_path / "geheim.txt").write_text("Een verslag over de gemeente.\n", encoding="utf-8")
+    subprocess.run(
+        ["zip", "-q", "-P", "wachtwoord", "enc.zip", "geheim.txt"], cwd=tmp_path, check=True
+    )
+    (err,) = read_reports(tmp_path / "enc.zip").skipped
+    assert type(err).__name__ == "EncryptedFileError" and "password" in err.reason

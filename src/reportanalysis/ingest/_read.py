@@ -149,6 +149,13 @@ def _archive(data: bytes, source: str, opts: _Options) -> list[_Item | _Err]:
                 out.extend(_texts(raw, member, fmt, PurePosixPath(name).stem, opts))
             except InputError as exc:
                 out.append(_Err.of(exc))
+            except RuntimeError as exc:
+                if info.flag_bits & 0x1:  # zipfile refuses an encrypted member this way
+                    reason = "is encrypted in the archive; unpack it with its password first"
+                    out.append(_Err("EncryptedFileError", member, reason))
+                else:
+                    reason = f"could not be read ({type(exc).__name__}: {exc})"
+                    out.append(_Err("CorruptFileError", member, reason))
             except Exception as exc:  # a reader library failing on a broken member
                 reason = f"could not be read ({type(exc).__name__}: {exc})"
                 out.append(_Err("CorruptFileError", member, reason))
