@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
+from . import __version__, errors
 from .errors import ConfigError, InputError, ReportAnalysisError
 
 app = typer.Typer(
@@ -167,16 +167,16 @@ def reports_word(n: int) -> str:
 
 
 #: What each kind of unreadable input means, in Dutch, before the (English) details.
-_INPUT_PROBLEMS: tuple[tuple[str, str], ...] = (
-    ("MissingFileError", "bestaat niet"),
-    ("UnsupportedFormatError", "geen bestandstype dat ingelezen kan worden"),
-    ("EmptyReportError", "bevat geen tekst"),
-    ("DecodingError", "geen leesbare tekst"),
-    ("CorruptFileError", "beschadigd of onvolledig bestand"),
-    ("EncryptedFileError", "beveiligd met een wachtwoord"),
-    ("NoTextLayerError", "gescande PDF zonder tekstlaag (eerst OCR nodig)"),
-    ("UnsafeFileError", "onveilig bestand, niet geopend"),
-)
+_INPUT_PROBLEMS: dict[type[InputError], str] = {
+    errors.MissingFileError: "bestaat niet",
+    errors.UnsupportedFormatError: "geen bestandstype dat ingelezen kan worden",
+    errors.EmptyReportError: "bevat geen tekst",
+    errors.DecodingError: "geen leesbare tekst",
+    errors.CorruptFileError: "beschadigd of onvolledig bestand",
+    errors.EncryptedFileError: "beveiligd met een wachtwoord",
+    errors.NoTextLayerError: "gescande PDF zonder tekstlaag (eerst OCR nodig)",
+    errors.UnsafeFileError: "onveilig bestand, niet geopend",
+}
 
 
 def skipped_line(err: ReportAnalysisError) -> str:
@@ -186,8 +186,7 @@ def skipped_line(err: ReportAnalysisError) -> str:
     >>> skipped_line(EncryptedFileError("a.pdf", "the PDF is encrypted; remove the password"))
     'overgeslagen: a.pdf: beveiligd met een wachtwoord (the PDF is encrypted; remove the password)'
     """
-    names = {cls.__name__ for cls in type(err).__mro__}
-    said = next((dutch for name, dutch in _INPUT_PROBLEMS if name in names), None)
+    said = next((dutch for cls, dutch in _INPUT_PROBLEMS.items() if isinstance(err, cls)), None)
     if said is None or not isinstance(err, InputError):
         return f"overgeslagen: {err}"
     return f"overgeslagen: {err.path}: {said} ({err.reason})"
@@ -356,7 +355,7 @@ def split_command(
             typer.echo(
                 f"let op: {c.report_id}: 0 anekdotes ({c.text_chars} tekens tekst)", err=True
             )
-    raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
+    raise typer.Exit(exit_code(len(result.reports), result.skipped))
 
 
 # --------------------------------------------------------------------------- pseudonymise
@@ -393,7 +392,7 @@ def pseudonymise_command(
     typer.echo(f"{reports_word(len(result.written))} gepseudonimiseerd in {out}/")
     if result.key is not None:
         typer.echo(f"Sleutel geschreven naar {result.key}: bewaar die apart van de uitvoer.")
-    raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
+    raise typer.Exit(exit_code(len(result.written), result.skipped))
 
 
 # --------------------------------------------------------------------------- run (pipeline)

@@ -628,10 +628,10 @@ def _run(
     with timer.stage("ingest") as tick:
         reports, skipped, updated = _ingest(inputs, config, project, tick)
     if not reports:
+        from .ingest import nothing_read
+
         where = ", ".join(map(str, inputs)) or f"the project {getattr(project, 'path', '')}"
-        raise ReportAnalysisError(
-            f"no report could be read from {where}" + "".join(f"\n  {e}" for e in skipped)
-        )
+        raise nothing_read(where, skipped)
 
     with timer.stage("pseudonymise") as tick:
         pseudo = _pseudonymise(reports, config, key_path)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ._decode import decode_bytes
 from ._detect import EXTENSIONS, detect_format
 from ._metadata import metadata_field, metadata_lines, parse_date, parse_metadata
-from ._read import IngestResult, read_report, read_reports
+from ._read import IngestResult, nothing_read, read_report, read_reports
 from ._safety import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "detect_format",
     "metadata_field",
     "metadata_lines",
+    "nothing_read",
     "parse_date",
     "parse_metadata",
     "read_report",

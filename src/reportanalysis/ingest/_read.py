@@ -13,6 +13,7 @@ from ..errors import (
     EmptyReportError,
     InputError,
     MissingFileError,
+    ReportAnalysisError,
     UnsafeFileError,
     UnsupportedFormatError,
 )
@@ -23,13 +24,26 @@ from ._metadata import parse_metadata
 from ._safety import DEFAULT_LIMITS, Limits, open_zip, read_member
 from ._tables import TableOptions
 
-__all__ = ["IngestResult", "read_report", "read_reports"]
+__all__ = ["IngestResult", "nothing_read", "read_report", "read_reports"]
 
 #: Below this many files reading is serial: starting a process pool (spawn, ~3 s on a busy
 #: 2-core machine) costs more than it saves. Measured with benchmarks/bench_ingest.py on the
 #: sample mix (shared, busy 2-core machine): 2 workers ran 0.25x as fast as serial at 100
 #: files, 0.78x at 200, 1.11x-1.38x at 400 (two runs); noisy, so the threshold is rough.
 PARALLEL_THRESHOLD = 300
+
+
+def nothing_read(where: str, skipped: Sequence[InputError]) -> ReportAnalysisError:
+    """The error for a run or command that could not read a single report from ``where``,
+    listing why each input was skipped.
+
+    >>> print(nothing_read("leeg/", [MissingFileError("leeg/a.txt", "does not exist")]))
+    no report could be read from leeg/
+      leeg/a.txt: does not exist
+    """
+    return ReportAnalysisError(
+        f"no report could be read from {where}" + "".join(f"\n  {e}" for e in skipped)
+    )
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, ReportAnalysisError
+from ..errors import InputError
 
 __all__ = ["PseudonymiseResult", "pseudonymise_paths"]
 
@@ -45,7 +45,7 @@ def pseudonymise_paths(
     is read first and reused (:func:`read_key`): what it names keeps its pseudonym, new persons
     get numbers above it, and it is written back grown.
     """
-    from ..ingest import read_reports
+    from ..ingest import nothing_read, read_reports
     from ._pseudonymiser import Pseudonymiser, read_key
 
     out = Path(out)
@@ -54,11 +54,8 @@ def pseudonymise_paths(
     previous = read_key(key) if key is not None and Path(key).exists() else None
     ingested = read_reports(paths, errors="collect")
     if not ingested.reports:
-        raise ReportAnalysisError(
-            "no report could be read from "
-            + ", ".join(map(str, [paths] if isinstance(paths, str | Path) else paths))
-            + "".join(f"\n  {e}" for e in ingested.skipped)
-        )
+        inputs = [paths] if isinstance(paths, str | Path) else paths
+        raise nothing_read(", ".join(map(str, inputs)), ingested.skipped)
     ps = Pseudonymiser(extra_names=extra_names, keep=keep, seed=seed, previous_key=previous)
     ps.fit(ingested.reports)
     result = PseudonymiseResult(skipped=list(ingested.skipped))
