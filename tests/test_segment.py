@@ -570,12 +570,12 @@ def test_text_about_the_stadsdeel_before_the_first_heading_is_kept(splitter):
 def test_the_background_rule_never_empties_a_report(splitter):
     text = (
         "Verslag bezoek Repair Café\n\n"
-        "Het Repair Café draait elke zaterdag in het buurthuis. Er komen veel ouderen.\n\n"
+        "Het Repair Café draait elke zaterdag in het buurthuis. Er komen veel ouderen. "
         "De vrijwilligers willen graag een vaste ruimte, want nu ruimen ze elke week alles op.\n"
     )
     report = Report(id="rc", source="rc.txt", format="txt", text=text)
     anecdotes = splitter.split(report)
-    assert [a.text[:10] for a in anecdotes] == ["Het Repair", "De vrijwil"]
+    assert [a.text[:10] for a in anecdotes] == ["Het Repair"]
     [coverage] = splitter.coverage([report], anecdotes)
     assert not coverage.empty and coverage.left_out_chars == 0
 
@@ -734,3 +734,38 @@ def test_the_formulas_of_a_letter_are_no_anecdotes(splitter):
     )
     report = Report(id="brief", source="brief.txt", format="txt", text=text)
     assert [a.text for a in splitter.split(report)] == [story]
+
+
+def test_a_report_without_headings_loses_only_its_opening_description(splitter):
+    """An e-mail or narrative without headings: the background rule takes the first paragraph
+    of plain prose, not every paragraph until one names the municipality."""
+    stories = [
+        "Toen de klimtoren kapot ging, belde Henk naar het nummer op het bord bij de poort. "
+        "Binnen een week hing er een nieuw touwnet.",
+        "Minder goed ging het met de waterpomp. Die ligt al vier maanden bij het waterschap.",
+    ]
+    text = (
+        "Van: Joost Hendriks\nAan: Ingrid Bakker\nOnderwerp: verslag bezoek De Klimboom\n\n"
+        "Hoi Ingrid,\n\n"
+        "We spraken Henk en Fatima in het clubhuis. Henk zette koffie.\n\n"
+        "De speeltuin ligt achter de basisschool en wordt door zes buurtvaders onderhouden.\n\n"
+        f"{stories[0]}\n\n{stories[1]}\n\nGroet,\nJoost\n"
+    )
+    report = Report(id="mail", source="mail.txt", format="txt", text=text)
+    assert [a.text for a in splitter.split(report)] == stories
+    # With a heading the text before it is an introduction, read up to the collaboration.
+    headed = text.replace("Hoi Ingrid,\n\n", "").replace(
+        f"{stories[1]}", f"Wat kan beter?\n\n{stories[1]}"
+    )
+    report = Report(id="kop", source="kop.txt", format="txt", text=headed)
+    assert [a.text for a in splitter.split(report)] == stories[1:]
+
+
+def test_municipal_roles_count_as_collaboration(splitter):
+    text = (
+        "Verslag bezoek 1\n\nDe tuin ligt aan de rand van de wijk. Toen de klimtoren kapot "
+        "ging, belde Henk de teamleider van Stadsbeheer; die kwam dezelfde middag.\n\n"
+        "Wat gaat goed?\nHet contact met de wijkmakelaar.\n"
+    )
+    report = Report(id="rol", source="rol.txt", format="txt", text=text)
+    assert [a.text[:9] for a in splitter.split(report)][:1] == ["Toen de k"]

@@ -63,7 +63,9 @@ COLLABORATION_TERMS = (
     r"\b(?:gemeente\w*|ambtena\w*|beleid\w*|\w*adviseur|\w*manager|\w*regisseur|\w*coördinator"
     r"|\w*consulent|afdeling\w*|wethouder\w*|college|collega\w*|samenwerk\w*|contact\w*"
     r"|vergunning\w*|subsidie\w*|aanspreekpunt\w*|loket\w*|samen|afspr\w*|afgespr\w*|overleg\w*|raad\w*"
-    r"|stadsde\w*|\w*wijkteam\w*|\w*buurtteam\w*|\w*gebiedsteam\w*|wijkagent\w*|handhav\w*)\b"
+    r"|stadsde\w*|\w*wijkteam\w*|\w*buurtteam\w*|\w*gebiedsteam\w*|wijkagent\w*|handhav\w*"
+    r"|\w*teamleider\w*|\w*projectleider\w*|\w*beheer\w*|\w*makelaar\w*|\w*verbinder\w*"
+    r"|\w*opbouwwerk\w*|toezicht\w*|aanvra\w*|melding\w*)\b"
 )
 #: Columns of :func:`split_frame`, the same as the ``split --format jsonl`` lines.
 SPLIT_COLUMNS: tuple[str, ...] = ("report", "start", "end", "text", "section", "order", "id")
@@ -303,13 +305,22 @@ class Splitter:
         units = [(reports[c.report].text, c.block.start, c.block.end) for c in paragraphs]
         leading: dict[int, bool] = {}  # still in the report's text before any heading
         seen: set[tuple[int, str | None]] = set()  # sections whose first paragraph has passed
+        # In a report without headings (an e-mail, one long narrative) the background zone ends
+        # with its first paragraph of plain prose (nothing in it a greeting, contact details or
+        # the visit's description): what follows is the story, whatever its words.
+        headed = {c.report for c in candidates if c.block.section is not None}
         for c, spans in zip(paragraphs, self.sentence_splitter.spans_many(units), strict=True):
+            text = reports[c.report].text
             zone = c.block.section is None and leading.get(c.report, True)
             first = (c.report, c.block.section) not in seen
             seen.add((c.report, c.block.section))
             c.sentences = spans
-            c.spans = self._drop_non_anecdotes(reports[c.report].text, c, spans, zone, first)
-            if c.block.section is not None or c.spans:
+            c.spans = self._drop_non_anecdotes(text, c, spans, zone, first)
+            if (
+                c.block.section is not None
+                or c.spans
+                or (c.report not in headed and self._plain_prose(text, c, spans))
+            ):
                 leading[c.report] = False
         # The background rule never empties a report: when it left nothing of a report that has
         # prose, that prose is kept (a report about a "stadsdeel" whose wording our terms miss).
@@ -486,6 +497,11 @@ class Splitter:
             elif first:
                 spans = spans[hit[0] :]
         return spans
+
+    def _plain_prose(self, text: str, c: _Candidate, spans: list[tuple[int, int]]) -> bool:
+        """Whether every sentence of a paragraph is prose the background rule alone decides."""
+        kept = self._drop_non_anecdotes(text, c, spans, False, False, False)
+        return bool(kept) and len(kept) == len(spans)
 
     def _anecdotes(self, report: Report, candidates: list[_Candidate]) -> list[Anecdote]:
         text = report.text
