@@ -840,3 +840,28 @@ def test_the_method_says_whether_the_text_was_pseudonymised(recs, rendered, tmp_
 
     body = "\n".join(p.text for p in Document(str(out["docx"])).paragraphs)
     assert "ingelezen, gepseudonimiseerd" in body
+
+
+def test_anecdotes_without_a_visit_number_are_counted_out_of_the_comparison(tables, tmp_path):
+    reports = tables.reports.copy()
+    missing = reports["id"].iloc[0]
+    reports.loc[reports["id"] == missing, "visit"] = None
+    recs = build_recommendations(dataclasses.replace(tables, reports=reports))
+    n = int((tables.anecdotes["report_id"] == missing).sum())
+    ch = recs.change
+    assert n and ch.available and (ch.left_out, ch.total) == (n, len(tables.anecdotes))
+    compared = sum(r.count_first + r.count_second for r in ch.by_kind)
+    assert compared == len(tables.anecdotes) - n
+    note = f"{n} van de {len(tables.anecdotes)} anekdotes tellen in deze vergelijking niet mee"
+    paths = render(recs, tmp_path, formats=("html", "md", "docx", "xlsx", "json"))
+    import docx
+    import openpyxl
+
+    assert note in paths["html"].read_text(encoding="utf-8")
+    assert note in paths["md"].read_text(encoding="utf-8")
+    assert any(note in p.text for p in docx.Document(paths["docx"]).paragraphs)
+    sheet = openpyxl.load_workbook(paths["xlsx"])["bezoek 1 vs 2"]
+    assert any(note in str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["change"]["left_out"] == n
+    # All reports with a visit number: nothing said.
+    assert build_recommendations(tables).change.left_out == 0

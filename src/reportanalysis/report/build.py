@@ -576,10 +576,17 @@ def _change(
 ) -> VisitChange:
     visits = sorted({a.visit for a in anecdotes if a.visit is not None})
     if len(visits) < 2:
-        return VisitChange(available=False, first=visits[0] if visits else None, second=None)
+        return VisitChange(
+            available=False,
+            first=visits[0] if visits else None,
+            second=None,
+            left_out=sum(a.visit is None for a in anecdotes),
+            total=len(anecdotes),
+        )
     v1, v2 = visits[0], visits[1]
     first = [a for a in anecdotes if a.visit == v1]
     second = [a for a in anecdotes if a.visit == v2]
+    left_out = len(anecdotes) - len(first) - len(second)
     by_theme = _change_rows(
         [th.label for th in themes],
         {},
@@ -608,6 +615,8 @@ def _change(
         themes_fell=tuple(
             sorted((r for r in by_theme if r.delta < 0), key=lambda r: (r.delta, r.key))
         )[:_THEMES_CHANGED],
+        left_out=left_out,
+        total=len(anecdotes),
     )
 
 

@@ -148,6 +148,11 @@ _NL: dict[str, str] = {
     "change.nothing": "geen",
     "change.category": "Categorie",
     "change.share": "aandeel",
+    "change.left_out": (
+        "{n} van de {total} anekdotes tellen in deze vergelijking niet mee: hun verslag heeft"
+        " geen bezoeknummer (een regel ‘Bezoek: 2’ bovenaan het verslag) of is van een later"
+        " bezoek."
+    ),
     "appendix": "Bijlage: methode en gegevens",
     "appendix.text": (
         "De verslagen zijn ingelezen, gepseudonimiseerd en in anekdotes opgedeeld. Elke anekdote "
@@ -322,6 +327,10 @@ _EN: dict[str, str] = {
     "change.nothing": "none",
     "change.category": "Category",
     "change.share": "share",
+    "change.left_out": (
+        "{n} of the {total} anecdotes are not part of this comparison: their report has no"
+        " visit number (a line ‘Visit: 2’ at the top of the report) or is of a later visit."
+    ),
     "appendix": "Appendix: method and data",
     "appendix.text": (
         "The reports were read, pseudonymised and split into anecdotes. Each anecdote was "

@@ -222,6 +222,8 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
         for title, rows in ((t["change.rose"], ch.themes_rose), (t["change.fell"], ch.themes_fell)):
             text = ", ".join(f"{_x(r.label)} ({signed_pct(r.delta)})" for r in rows)
             doc.add_paragraph(f"{title}: {text or t['change.nothing']}")
+    if ch.left_out:
+        doc.add_paragraph(t["change.left_out"].format(n=ch.left_out, total=ch.total))
 
     doc.add_heading(t["appendix"], level=1)
     doc.add_paragraph(t["appendix.text" if o.pseudonymised else "appendix.text.originals"])

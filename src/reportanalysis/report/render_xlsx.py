@@ -258,7 +258,7 @@ def write_xlsx(recs: Recommendations, path: str | Path) -> Path:
             t["change.visit"].format(visit=ch.first),
             t["change.visit"].format(visit=ch.second),
         )
-        _sheet(
+        ws = _sheet(
             wb,
             t["sheet.change"],
             [
@@ -287,6 +287,8 @@ def write_xlsx(recs: Recommendations, path: str | Path) -> Path:
                 for r in rows
             ],
         )
+        if ch.left_out:  # below the table, where a filter or a pivot does not take it along
+            _put(ws, ws.max_row + 2, 1, t["change.left_out"].format(n=ch.left_out, total=ch.total))
     path = Path(path)
     wb.save(path)
     return path

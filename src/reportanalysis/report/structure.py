@@ -143,6 +143,10 @@ class VisitChange:
     by_kind: tuple[ChangeRow, ...] = ()
     themes_rose: tuple[ChangeRow, ...] = ()
     themes_fell: tuple[ChangeRow, ...] = ()
+    #: Anecdotes not compared (of ``total``): their report has no visit number, or is of a
+    #: later visit.
+    left_out: int = 0
+    total: int = 0
 
 
 @dataclass(frozen=True)
