@@ -224,3 +224,24 @@ def test_a_report_sent_as_an_e_mail_keeps_its_header_as_metadata():
     # the names in the header are persons: masked wherever they appear
     masked = Pseudonymiser().fit_transform([report])[0].text
     assert "Smit" not in masked and "Kees" not in masked
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Bezoekverslag 2 - Buurtbus Oost", {"bezoek": 2, "initiatief": "Buurtbus Oost"}),
+        ("Tweede bezoek aan het Repair Café", {"bezoek": 2, "initiatief": "Repair Café"}),
+        ("Verslag tweede gesprek Taalcafé (2)", {"bezoek": 2, "initiatief": "Taalcafé"}),
+        ("Gespreksverslag ronde 2: Zonnedak", {"bezoek": 2, "initiatief": "Zonnedak"}),
+        (
+            "Verslag bezoek 12-3-2024 Buurtbus",
+            {"datum": "2024-03-12", "initiatief": "Buurtbus"},
+        ),
+        ("Verslag gesprek met de wethouder", {}),
+        ("Bezoekverslag Huiswerkklas 2000", {"initiatief": "Huiswerkklas 2000"}),
+    ],
+)
+def test_titles_as_duos_write_them(title, expected):
+    """A number alone is no initiative, a visit may be a conversation or a round, and the
+    article before a name after 'bezoek aan' goes."""
+    assert parse_metadata(f"{title}\n\nDe gemeente reageerde snel.") == expected

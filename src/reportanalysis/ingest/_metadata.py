@@ -207,8 +207,10 @@ _TITLE_NOISE = re.compile(
     r"|\b(?:gespreks|bezoek)?verslag(?:en)?\b(?:\s+(?:van|bij|over|aan)\b)?"
     r"|\b(?:visit\s+)?report\b(?:\s+(?:on|of)\b)?|\bnotities\b|\baantekeningen\b|\bnotes\b"
     r"|\b(?:(?:het|de|the)\s+)?(?:eerste|tweede|derde|vierde|laatste|first|second|third|last"
-    r"|\d{1,2}(?:e|ste|de|st|nd|rd|th))\s+(?:bezoek|visit)\b(?:\s+(?:aan|bij|to|at)\b)?"
-    r"|\b(?:bezoek|visit)\b(?:\s*(?:nr\.?|no\.?|#)?\s*\d{1,2}(?:\s*(?:/|van|of)\s*\d{1,2})?)?"
+    r"|\d{1,2}(?:e|ste|de|st|nd|rd|th))\s+(?:bezoek|visit|gesprek|ronde|round)\b"
+    r"(?:\s+(?:aan|bij|met|to|at|with)\b)?"
+    r"|\b(?:bezoek|visit|gesprek|ronde|round)\b"
+    r"(?:\s*(?:nr\.?|no\.?|#)?\s*\d{1,2}(?:\s*(?:/|van|of)\s*\d{1,2})?)?"
     r"(?:\s+(?:aan|bij|to|at)\b)?",
     re.I,
 )
@@ -239,13 +241,21 @@ def _from_title(title: str) -> dict[str, Any]:
         found["datum"] = iso
     # "Kort verslag van het bezoek aan X": what comes before "verslag van" qualifies the report
     about = _REPORT_ABOUT.search(title)
-    rest = _TITLE_NOISE.sub(" | ", title[about.end() :] if about else title)
-    for pattern, _order in _DATE_PATTERNS:
+    rest = title[about.end() :] if about else title
+    for pattern, _order in _DATE_PATTERNS:  # first: "bezoek 12-3-2024" is a date, not visit 12
         rest = pattern.sub(" | ", rest)
+    rest = _TITLE_NOISE.sub(" | ", rest)
     segments = [
         seg.strip(" \t.,;:|()[]–—-") for seg in re.split(r"\s+[–—-]\s+|\s*[|:;]\s*|\s*,\s*", rest)
     ]
-    segments = [seg for seg in segments if seg and (seg[0].isupper() or seg[0].isdigit())]
+    # "het Repair Café" (after "Tweede bezoek aan"): the article goes, the name stays; a number
+    # alone ("Bezoekverslag 2 - Buurtbus Oost") is no initiative.
+    segments = [re.sub(r"^(?:het|de|een|the|a)\s+(?=[A-Z\d])", "", seg) for seg in segments]
+    segments = [
+        seg
+        for seg in segments
+        if seg and (seg[0].isupper() or seg[0].isdigit()) and not re.fullmatch(r"[\d\W]+", seg)
+    ]
     if segments:
         found["initiatief"] = segments[0]
         comma_place = re.search(re.escape(segments[0]) + r"\s*,\s*([^,|–—]+)", title)
@@ -254,8 +264,13 @@ def _from_title(title: str) -> dict[str, Any]:
     return found
 
 
+#: The words a title numbers a visit with ("bezoek 2", "tweede gesprek", "ronde 2").
+_VISIT_WORD = r"(?:bezoek|visit|gesprek|ronde|round)\b"
+_NUMBER_MARK = r"\s*(?:nr\.?|no\.?|#)?\s*"
+
+
 def parse_bezoek_from_title(title: str) -> int | None:
-    """The visit number named in a title, only next to the word bezoek/visit.
+    """The visit number named in a title, only next to a word for a visit or conversation.
 
     >>> parse_bezoek_from_title("Gespreksverslag eerste bezoek – Groene Lindestraat")
     1
@@ -263,14 +278,18 @@ def parse_bezoek_from_title(title: str) -> int | None:
     1
     >>> parse_bezoek_from_title("Verslag Huiswerkklas 2000") is None
     True
+    >>> parse_bezoek_from_title("Bezoekverslag 2 - Buurtbus Oost")
+    2
+    >>> [parse_bezoek_from_title(t) for t in ("Tweede gesprek", "Ronde 2: X", "Bezoek 12-3")]
+    [2, 2, None]
     """
     t = title.lower()
-    m = re.search(r"(?:bezoek|visit)\s*(?:nr\.?|no\.?|#)?\s*(\d{1,2})\b", t) or re.search(
-        r"\b(\d{1,2})(?:e|ste|de|st|nd|rd|th)\s+(?:bezoek|visit)", t
-    )
+    m = re.search(
+        rf"\b(?:bezoek\w*|visit|gesprek|ronde|round){_NUMBER_MARK}(\d{{1,2}})\b(?!\s*[-/.]\d)", t
+    ) or re.search(rf"\b(\d{{1,2}})(?:e|ste|de|st|nd|rd|th)\s+{_VISIT_WORD}", t)
     if m:
         return int(m.group(1))
-    m = re.search(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:bezoek|visit)", t)
+    m = re.search(r"\b(" + "|".join(_ORDINALS) + rf")\s+{_VISIT_WORD}", t)
     if m:
         return _ORDINALS[m.group(1)]
     return None
