@@ -240,6 +240,16 @@ ExistingProjectOption = Annotated[
 ]
 
 
+MetadataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--metadata",
+        help="Overzicht (.csv of .xlsx) met een rij per verslag: een kolom 'bestand' en "
+        "kolommen als initiatief, bezoek en datum. Gaat voor wat het verslag zelf zegt.",
+    ),
+]
+
+
 @app.command("ingest")
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Verslagen: bestanden, mappen of zips.")],
@@ -255,18 +265,26 @@ def ingest_command(
     id_column: Annotated[
         str | None, typer.Option("--id-column", help="Tabellen: kolom met het id.")
     ] = None,
+    metadata: MetadataOption = None,
 ) -> None:
     """Verslagen inlezen in een projectbestand (wordt aangemaakt als het er nog niet is)."""
     from .project import Project
 
     try:
         with Project.open_or_create(project) as store:
-            result = store.add_reports(paths, text_column=text_column, id_column=id_column)
+            result = store.add_reports(
+                paths, text_column=text_column, id_column=id_column, metadata_table=metadata
+            )
             total = len(store.reports())
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
     added = len(result.reports) - len(result.updated)
     typer.echo(f"{reports_word(added)} toegevoegd aan {project} ({total} in totaal)")
+    if result.metadata_updated:
+        typer.echo(
+            f"metadata uit {metadata} op {reports_word(len(result.metadata_updated))} gezet "
+            "die er al in stonden"
+        )
     if result.updated:
         typer.echo(f"{reports_word(len(result.updated))} bijgewerkt (het bestand is veranderd):")
         for source, report_id in result.updated:
@@ -429,6 +447,7 @@ def run_command(
             "--pseudonymise/--no-pseudonymise", help="Persoonsgegevens vervangen (standaard aan)."
         ),
     ] = None,
+    metadata: MetadataOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Geen voortgangsbalken.")] = False,
 ) -> None:
     """Hele analyse: inlezen → pseudonimiseren → splitsen → thema's → praktijken → rapport."""
@@ -446,6 +465,8 @@ def run_command(
             overrides["seed"] = seed
         if pseudonymise is not None:
             overrides["privacy"] = {**cfg.privacy, "enabled": pseudonymise}
+        if metadata is not None:
+            overrides["ingest"] = {**cfg.ingest, "metadata_table": str(metadata.resolve())}
         if overrides:
             cfg = Config.from_dict({**cfg.to_dict(), **overrides})
         with _StageBars(quiet) as progress:

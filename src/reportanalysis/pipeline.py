@@ -496,20 +496,32 @@ class _Privacy:
         )
 
 
+#: Settings that name a file: the report and run.json show its name, not the folders (a home
+#: folder names its user).
+_FILE_SETTINGS = (("privacy", "key"), ("ingest", "metadata_table"))
+
+
 def _circulating_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """The configuration as the report and run.json show it: the names given to mask
-    (``[privacy] extra_names``) are counted, not listed.
+    (``[privacy] extra_names``) are counted, not listed; files by their name only.
 
     >>> _circulating_config({"privacy": {"extra_names": ["Bas Hoogendijk", "Ploeg"]}})
     {'privacy': {'extra_names': '2 namen (niet getoond)'}}
+    >>> _circulating_config({"ingest": {"metadata_table": "/home/fleur/overzicht.xlsx"}})
+    {'ingest': {'metadata_table': 'overzicht.xlsx'}}
     """
-    privacy = config.get("privacy")
+    out = dict(config)
+    for section, key in _FILE_SETTINGS:
+        table = out.get(section)
+        if isinstance(table, Mapping) and table.get(key):
+            out[section] = {**table, key: Path(str(table[key])).name}
+    privacy = out.get("privacy")
     if not isinstance(privacy, Mapping) or not privacy.get("extra_names"):
-        return dict(config)
+        return out
     names = privacy["extra_names"]
     n = len(names) if isinstance(names, list | tuple) else 1
     shown = f"{n} {'naam' if n == 1 else 'namen'} (niet getoond)"
-    return {**config, "privacy": {**privacy, "extra_names": shown}}
+    return {**out, "privacy": {**privacy, "extra_names": shown}}
 
 
 def _pseudonymise(
@@ -782,6 +794,13 @@ def _ingest(
         result = read_reports(list(inputs), errors="collect", progress=tick, **options)
         return list(result.reports), list(result.skipped), []
     result = project.add_reports(list(inputs), progress=tick, **options)
+    if result.metadata_updated:
+        log.info(
+            "metadata uit %s op %d ongewijzigde verslagen gezet: %s",
+            options.get("metadata_table"),
+            len(result.metadata_updated),
+            ", ".join(result.metadata_updated),
+        )
     reports = list(result.reports)
     seen = {r.id for r in reports}
     for _, existing in result.duplicates:

@@ -499,7 +499,8 @@ class Project:
         A stored report whose text the input still holds (the file was renamed, or a table
         row moved) is never replaced. Other reports get ids made unique against the project
         the way ``read_reports`` does it. ``result.reports`` holds the reports added or updated
-        now, with their final ids.
+        now, with their final ids. With a ``metadata_table`` its values also go onto the stored
+        reports whose text is unchanged (their ids in ``result.metadata_updated``).
         """
         from .ingest import read_reports
 
@@ -519,9 +520,15 @@ class Project:
             ):
                 by_source.setdefault(_source_key(source), []).append((rid, sha))
             replaced: set[str] = set()
+            relabelled: list[str] = []
             for report in result.reports:
                 if report.sha256 in hashes:
                     duplicates.append((report.source, hashes[report.sha256]))
+                    table = read_options.get("metadata_table")
+                    if table is not None and self._merge_metadata(
+                        con, hashes[report.sha256], report.metadata
+                    ):
+                        relabelled.append(hashes[report.sha256])
                     continue
                 earlier = None
                 if on_change != "add":
@@ -543,7 +550,27 @@ class Project:
                     ids.add(report.id)
                 hashes[report.sha256] = report.id
                 stored.append(report)
-        return dataclasses.replace(result, reports=stored, duplicates=duplicates, updated=updated)
+        return dataclasses.replace(
+            result,
+            reports=stored,
+            duplicates=duplicates,
+            updated=updated,
+            metadata_updated=relabelled,
+        )
+
+    @staticmethod
+    def _merge_metadata(con: sqlite3.Connection, report_id: str, metadata: Mapping) -> bool:
+        """Put ``metadata`` over a stored report's own (a metadata table read again with
+        unchanged reports); whether anything changed."""
+        (stored,) = con.execute(
+            "SELECT metadata FROM reports WHERE id = ?", (report_id,)
+        ).fetchone()
+        old = json.loads(stored) if stored else {}
+        new = {**old, **metadata}
+        if new == old:
+            return False
+        con.execute("UPDATE reports SET metadata = ? WHERE id = ?", (_json(new), report_id))
+        return True
 
     @staticmethod
     def _earlier_version(

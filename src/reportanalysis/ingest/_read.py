@@ -21,6 +21,7 @@ from ..model import Report
 from ._decode import decode_bytes
 from ._detect import detect_format, is_ignored_name, unsupported_reason
 from ._metadata import parse_metadata
+from ._overview import apply_metadata_table, read_metadata_table
 from ._safety import DEFAULT_LIMITS, Limits, open_zip, read_member
 from ._tables import TableOptions
 
@@ -53,13 +54,15 @@ class IngestResult:
     ``duplicates`` holds ``(source of the duplicate, id of the report it repeats)``.
     ``updated`` holds ``(source, id)`` of the reports
     :meth:`~reportanalysis.project.Project.add_reports` replaced by a changed version of the
-    same file (they are in ``reports`` too); ``read_reports`` leaves it empty.
+    same file (they are in ``reports`` too), ``metadata_updated`` the ids of stored reports it
+    gave the values of a metadata table; ``read_reports`` leaves both empty.
     """
 
     reports: list[Report] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     updated: list[tuple[str, str]] = field(default_factory=list)
+    metadata_updated: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,7 @@ def read_reports(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    metadata_table: str | Path | None = None,
 ) -> IngestResult:
     """Read files, folders (recursive, sorted) and zip archives into reports.
 
@@ -297,9 +301,14 @@ def read_reports(
     with ``"raise"`` the first one is raised.
     ``workers``: processes to read with (default: one per core, serial below
     :data:`PARALLEL_THRESHOLD` files or on one core).
+    ``metadata_table``: a ``.csv`` or ``.xlsx`` list with a row per file (initiative, visit,
+    date…) whose values go over what the reports' own headers say (see
+    :mod:`reportanalysis.ingest._overview`); read before any report, so a table that cannot
+    be read stops the run at once.
     """
     if errors not in ("collect", "raise"):
         raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
+    table = read_metadata_table(metadata_table) if metadata_table is not None else None
     opts = _Options(TableOptions(text_column, id_column, metadata_columns), limits)
     expanded = _expand(paths)
     files = [e for e in expanded if isinstance(e, str)]
@@ -330,6 +339,8 @@ def read_reports(
             result.reports.append(
                 Report(rid, item.source, item.format, item.text, item.metadata, report.sha256)
             )
+    if table is not None:
+        result.reports = apply_metadata_table(result.reports, table, str(metadata_table))
     return result
 
 

@@ -24,7 +24,15 @@ from ._metadata import convert_value, normalise_key
 from ._office import safe_container
 from ._safety import DEFAULT_LIMITS, Limits
 
-__all__ = ["Row", "TableOptions", "read_csv", "read_xlsx", "rows_to_reports"]
+__all__ = [
+    "Row",
+    "TableOptions",
+    "csv_table",
+    "read_csv",
+    "read_xlsx",
+    "rows_to_reports",
+    "xlsx_tables",
+]
 
 
 #: A column is a text column when its average text is at least this share of the longest
@@ -153,8 +161,8 @@ class _Semicolon(csv.excel):
     delimiter = ";"
 
 
-def read_csv(data: bytes, source: str, options: TableOptions) -> tuple[list[Row], list[InputError]]:
-    """Reports from the rows of a CSV file (encoding detected, dialect sniffed)."""
+def csv_table(data: bytes, source: str) -> tuple[list[list[str]], str]:
+    """The rows of a CSV file (encoding detected, dialect sniffed) and its encoding."""
     text, encoding = decode_bytes(data, source)
     sample = text[:16384]
     try:
@@ -162,16 +170,15 @@ def read_csv(data: bytes, source: str, options: TableOptions) -> tuple[list[Row]
     except csv.Error:
         dialect = _Semicolon if sample.count(";") > sample.count(",") else csv.excel
     try:
-        table = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        return list(csv.reader(io.StringIO(text, newline=""), dialect)), encoding
     except csv.Error as exc:
         raise CorruptFileError(source, f"is not readable CSV ({exc})") from None
-    return rows_to_reports(table, source, options, {"encoding": encoding})
 
 
-def read_xlsx(
-    data: bytes, source: str, options: TableOptions, limits: Limits = DEFAULT_LIMITS
-) -> tuple[list[Row], list[InputError]]:
-    """Reports from the rows of every sheet of an .xlsx workbook that holds a table."""
+def xlsx_tables(
+    data: bytes, source: str, limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[str, list[list[str]]]]:
+    """``(sheet title, rows)`` of every sheet of an .xlsx workbook with a header and a row."""
     safe_container(data, source, limits)
     from openpyxl import load_workbook
 
@@ -179,8 +186,6 @@ def read_xlsx(
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on broken workbooks
         raise CorruptFileError(source, f"is not a readable Excel workbook ({exc})") from None
-    rows: list[Row] = []
-    errors: list[InputError] = []
     sheets = []
     try:
         for ws in wb.worksheets:
@@ -191,6 +196,22 @@ def read_xlsx(
         wb.close()
     if not sheets:
         raise EmptyReportError(source, "holds no sheet with a header and rows")
+    return sheets
+
+
+def read_csv(data: bytes, source: str, options: TableOptions) -> tuple[list[Row], list[InputError]]:
+    """Reports from the rows of a CSV file (encoding detected, dialect sniffed)."""
+    table, encoding = csv_table(data, source)
+    return rows_to_reports(table, source, options, {"encoding": encoding})
+
+
+def read_xlsx(
+    data: bytes, source: str, options: TableOptions, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[Row], list[InputError]]:
+    """Reports from the rows of every sheet of an .xlsx workbook that holds a table."""
+    rows: list[Row] = []
+    errors: list[InputError] = []
+    sheets = xlsx_tables(data, source, limits)
     for title, table in sheets:
         got, bad = rows_to_reports(table, source, options, {"sheet": title})
         if len(sheets) > 1:
