@@ -368,6 +368,7 @@ def test_a_run_over_an_edited_folder_counts_each_anecdote_once(tmp_path: Path) -
     assert "bijgewerkt: anker_1 (" in log and "het bestand is veranderd" in log
     info = json.loads((tmp_path / "uit2" / "run.json").read_text(encoding="utf-8"))
     assert [u["id"] for u in info["updated"]] == ["anker_1"]
+    assert info["duplicates"] == []  # files read again into their project are no copies
     assert info["updated"][0]["source"].endswith("anker_1.txt")
 
 
@@ -381,3 +382,30 @@ def test_reingest_copies_of_the_sample_folder(tmp_path: Path, splitter) -> None:
         again = project.add_reports(folder)
         assert again.reports == [] and again.updated == []
         assert len(again.duplicates) == len(first.reports) + len(first.duplicates)
+
+
+@pytest.mark.slow
+def test_a_run_names_a_file_whose_text_another_file_has(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    folder = tmp_path / "verslagen"
+    write(folder / "anker_1.txt", dev_text("anker_1"))
+    write(folder / "kopie" / "anker_1 (2).txt", dev_text("anker_1"))
+    write(folder / "groen_1.txt", dev_text("groen_1"))
+    toml = tmp_path / "analyse.toml"
+    toml.write_text('[embedder]\nkind = "tfidf"\n[report]\nformats = ["json"]\n', "utf-8")
+    for n, extra in enumerate(
+        ([], ["--project", str(tmp_path / "p.ra")], ["--project", str(tmp_path / "p.ra")])
+    ):
+        out = tmp_path / f"uit{n}"
+        args = ["run", str(folder), "--out", str(out), "--config", str(toml), "-q", *extra]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        assert info["counts"]["reports"] == 2
+        assert [d["same_as"] for d in info["duplicates"]] == ["anker_1"]
+        assert info["duplicates"][0]["source"].endswith("anker_1 (2).txt")
+        assert "dubbel: " in result.output and "telt één keer mee" in result.output
+        assert "dubbel: " in (out / "run.log").read_text(encoding="utf-8")

@@ -483,6 +483,11 @@ def run_command(
         typer.echo(f"let op: {report_id}: 0 anekdotes (zie {out}/run.log)", err=True)
     for item in result.info.get("updated", []):
         typer.echo(f"bijgewerkt: {item['id']} ({item['source']}): het bestand is veranderd")
+    for item in result.info.get("duplicates", []):
+        typer.echo(
+            f"dubbel: {item['source']} heeft dezelfde tekst als {item['same_as']} en telt één "
+            "keer mee"
+        )
     for name in result.info.get("kept_from_earlier", []):
         typer.echo(
             f"let op: {out}/{name} is van een eerdere run en sindsdien bewerkt: "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
 import sys
 import time
@@ -638,7 +639,7 @@ def _run(
     started = time.time()
 
     with timer.stage("ingest") as tick:
-        reports, skipped, updated = _ingest(inputs, config, project, tick)
+        reports, skipped, updated, copies = _ingest(inputs, config, project, tick)
     if not reports:
         from .ingest import nothing_read
 
@@ -658,6 +659,12 @@ def _run(
             "bijgewerkt: %s (%s): het bestand is veranderd",
             pseudo.mask(report_id),
             pseudo.mask_path(source),
+        )
+    for source, report_id in copies:
+        log.info(
+            "dubbel: %s heeft dezelfde tekst als %s en telt één keer mee",
+            pseudo.mask_path(source),
+            pseudo.mask(report_id),
         )
 
     with timer.stage("split") as tick:
@@ -747,6 +754,10 @@ def _run(
             {"id": pseudo.mask(r) if tables.pseudonymised else r, "source": shown(src)}
             for src, r in updated
         ],
+        "duplicates": [
+            {"source": shown(src), "same_as": pseudo.mask(r) if tables.pseudonymised else r}
+            for src, r in copies
+        ],
         "counts": {
             "reports": len(reports),
             "anecdotes": len(frame),
@@ -780,19 +791,22 @@ def _ingest(
     config: Config,
     project: Project | None,
     tick: Callable[[int, int | None], None],
-) -> tuple[list[Report], list[InputError], list[tuple[str, str]]]:
-    """The reports of this run, the inputs skipped, and ``(source, id)`` of the stored
-    reports a changed file replaced."""
+) -> tuple[list[Report], list[InputError], list[tuple[str, str]], list[tuple[str, str]]]:
+    """The reports of this run, the inputs skipped, ``(source, id)`` of the stored reports a
+    changed file replaced, and ``(source, id)`` of the copies: files left out because their
+    text is that of another file (a file read again into its project is no copy)."""
     from .ingest import read_reports
 
     options = dict(config.ingest)
     if project is not None and not inputs:  # the reports the project holds (e.g. imported)
         reports = project.reports()
         tick(len(reports), len(reports))
-        return reports, [], []
+        return reports, [], [], []
     if project is None:
         result = read_reports(list(inputs), errors="collect", progress=tick, **options)
-        return list(result.reports), list(result.skipped), []
+        sources = {r.id: os.path.normpath(r.source) for r in result.reports}
+        copies = [(s, r) for s, r in result.duplicates if sources.get(r) != os.path.normpath(s)]
+        return list(result.reports), list(result.skipped), [], copies
     result = project.add_reports(list(inputs), progress=tick, **options)
     if result.metadata_updated:
         log.info(
@@ -810,7 +824,9 @@ def _ingest(
                 seen.add(existing)
             except ReportAnalysisError:
                 continue  # a duplicate within this batch, already in `reports`
-    return reports, list(result.skipped), list(result.updated)
+    sources = {r.id: os.path.normpath(r.source) for r in reports}
+    copies = [(s, r) for s, r in result.duplicates if sources.get(r) != os.path.normpath(s)]
+    return reports, list(result.skipped), list(result.updated), copies
 
 
 def _split(
