@@ -132,6 +132,8 @@ def test_skipped_input_gives_exit_code_one_and_the_rest_is_analysed(tmp_path: Pa
     assert result.exit_code == 1
     assert [Path(e.path).name for e in result.skipped] == ["leeg.txt"]
     assert result.info["counts"]["reports"] == 3
+    log = (tmp_path / "out" / "run.log").read_text(encoding="utf-8")
+    assert "leeg.txt: bevat geen tekst (" in log  # run.log says it in Dutch, details after
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__, errors
+from . import __version__
 from .errors import ConfigError, InputError, ReportAnalysisError
 
 app = typer.Typer(
@@ -166,19 +166,6 @@ def reports_word(n: int) -> str:
     return f"{n} verslag" if n == 1 else f"{n} verslagen"
 
 
-#: What each kind of unreadable input means, in Dutch, before the (English) details.
-_INPUT_PROBLEMS: dict[type[InputError], str] = {
-    errors.MissingFileError: "bestaat niet",
-    errors.UnsupportedFormatError: "geen bestandstype dat ingelezen kan worden",
-    errors.EmptyReportError: "bevat geen tekst",
-    errors.DecodingError: "geen leesbare tekst",
-    errors.CorruptFileError: "beschadigd of onvolledig bestand",
-    errors.EncryptedFileError: "beveiligd met een wachtwoord",
-    errors.NoTextLayerError: "gescande PDF zonder tekstlaag (eerst OCR nodig)",
-    errors.UnsafeFileError: "onveilig bestand, niet geopend",
-}
-
-
 def skipped_line(err: ReportAnalysisError) -> str:
     """``overgeslagen: <file>: <what it means, in Dutch> (<details>)``.
 
@@ -186,10 +173,9 @@ def skipped_line(err: ReportAnalysisError) -> str:
     >>> skipped_line(EncryptedFileError("a.pdf", "the PDF is encrypted; remove the password"))
     'overgeslagen: a.pdf: beveiligd met een wachtwoord (the PDF is encrypted; remove the password)'
     """
-    said = next((dutch for cls, dutch in _INPUT_PROBLEMS.items() if isinstance(err, cls)), None)
-    if said is None or not isinstance(err, InputError):
+    if not isinstance(err, InputError):
         return f"overgeslagen: {err}"
-    return f"overgeslagen: {err.path}: {said} ({err.reason})"
+    return f"overgeslagen: {err.in_dutch()}"
 
 
 def iter_errors(errors: Iterable[ReportAnalysisError]) -> Iterator[str]:

@@ -52,46 +52,74 @@ class ReportAnalysisError(Exception):
 class InputError(ReportAnalysisError):
     """A file that cannot be read as a report.
 
-    >>> str(EmptyReportError("verslag.txt", "the file holds no text"))
+    ``meaning`` says in Dutch, for the analyst, what each kind of problem means; the
+    ``reason`` gives the (English) details.
+
+    >>> err = EmptyReportError("verslag.txt", "the file holds no text")
+    >>> str(err)
     'verslag.txt: the file holds no text'
+    >>> err.in_dutch()
+    'verslag.txt: bevat geen tekst (the file holds no text)'
     """
+
+    meaning = "niet te lezen"
 
     def __init__(self, path: str | Path, reason: str) -> None:
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def in_dutch(self, path: str | None = None) -> str:
+        """``<file>: <meaning> (<details>)``; ``path`` replaces the file as shown (masked)."""
+        return f"{self.path if path is None else path}: {self.meaning} ({self.reason})"
+
 
 class MissingFileError(InputError):
     """The path does not exist."""
+
+    meaning = "bestaat niet"
 
 
 class UnsupportedFormatError(InputError):
     """No reader knows this kind of file."""
 
+    meaning = "geen bestandstype dat ingelezen kan worden"
+
 
 class EmptyReportError(InputError):
     """The file exists but holds no text."""
+
+    meaning = "bevat geen tekst"
 
 
 class DecodingError(InputError):
     """The bytes are not text in any encoding we accept."""
 
+    meaning = "geen leesbare tekst"
+
 
 class CorruptFileError(InputError):
     """A truncated or otherwise broken container (docx, odt, pdf, xlsx, zip)."""
+
+    meaning = "beschadigd of onvolledig bestand"
 
 
 class EncryptedFileError(InputError):
     """A password-protected file."""
 
+    meaning = "beveiligd met een wachtwoord"
+
 
 class NoTextLayerError(InputError):
     """A PDF whose pages carry no text layer (a scan): run OCR first."""
 
+    meaning = "gescande PDF zonder tekstlaag (eerst OCR nodig)"
+
 
 class UnsafeFileError(InputError):
     """A file refused for safety: zip bombs, external XML entities, paths leaving the archive."""
+
+    meaning = "onveilig bestand, niet geopend"
 
 
 class ProjectError(ReportAnalysisError):

@@ -653,7 +653,7 @@ def _run(
     shown_inputs = ", ".join(pseudo.mask_path(str(p)) for p in inputs)
     log.info("reportanalysis-run over %s", shown_inputs or "de verslagen in het project")
     for err in skipped:
-        log.warning("overgeslagen: %s: %s", pseudo.mask_path(err.path), err.reason)
+        log.warning("overgeslagen: %s", err.in_dutch(pseudo.mask_path(err.path)))
     for source, report_id in updated:  # a changed file replaced its earlier version
         log.info(
             "bijgewerkt: %s (%s): het bestand is veranderd",
