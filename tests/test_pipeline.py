@@ -64,6 +64,20 @@ def test_settings_no_stage_knows_are_refused_before_the_run(
     assert not (out / "run.json").exists()  # refused before any stage ran
 
 
+def test_run_refuses_an_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reportanalysis.cli import app
+
+    out = tmp_path / "rapport.html"
+    out.write_text("<p>van vorige week</p>", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(SAMPLE), "--out", str(out)])
+    assert result.exit_code == 2 and "is een bestand; --out is een map" in result.output
+    with pytest.raises(ConfigError, match="is a file; the output is a folder"):
+        run([SAMPLE], out, Config())
+    assert out.read_text(encoding="utf-8") == "<p>van vorige week</p>"
+
+
 def test_run_refuses_a_key_inside_the_output_folder(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

@@ -443,6 +443,8 @@ def run_command(
         raise fail("geef verslagen (bestanden, mappen of zips), of --project met verslagen erin")
     if not paths and project is not None and not project.exists():
         raise fail(f"{project}: projectbestand bestaat niet; geef ook de verslagen")
+    if out.exists() and not out.is_dir():
+        raise fail(f"{out} is een bestand; --out is een map (voor report.html, run.json …)")
     paths = paths or []
     try:
         cfg = Config.from_toml(config) if config else Config()

@@ -581,6 +581,11 @@ def run(
             f"{key_given}: write the key outside the output folder {out} and keep it apart "
             "from the report"
         )
+    if out.exists() and not out.is_dir():
+        raise ConfigError(
+            f"{out} is a file; the output is a folder (report.html, report.docx … and run.json "
+            "go into it): give a folder name"
+        )
     out.mkdir(parents=True, exist_ok=True)
     kept = _clear_previous_run(out)
     handler = logging.FileHandler(out / "run.log", mode="w", encoding="utf-8")
