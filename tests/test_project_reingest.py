@@ -409,3 +409,22 @@ def test_a_run_names_a_file_whose_text_another_file_has(tmp_path: Path) -> None:
         assert info["duplicates"][0]["source"].endswith("anker_1 (2).txt")
         assert "dubbel: " in result.output and "telt één keer mee" in result.output
         assert "dubbel: " in (out / "run.log").read_text(encoding="utf-8")
+
+
+def test_theme_edits_follow_unchanged_anecdotes_to_their_new_ids(coded, splitter) -> None:
+    project, folder, _ = coded
+    untouched = containing(project, "anker_1", "sjoelcompetitie")
+    changed = containing(project, "anker_1", OLD_WORD)
+    project.add_edit("themes", "move", {"anecdote_id": untouched.id, "theme": "geld"})
+    ref = {"label": "contact", "anecdote_ids": [untouched.id, changed.id]}
+    project.add_edit("themes", "rename", {"theme": ref, "label": "vertrouwen"})
+    edit_anker(folder)
+    project.add_reports(folder)
+    split_all(project, splitter)
+    now = containing(project, "anker_1", "sjoelcompetitie")
+    assert now.id != untouched.id  # the edit shifted it by a character
+    move, rename = project.edits("themes")
+    assert move["payload"] == {"anecdote_id": now.id, "theme": "geld"}
+    # An anecdote whose text changed keeps its old id: its part of the edit fails on replay.
+    assert rename["payload"]["theme"]["anecdote_ids"] == [now.id, changed.id]
+    assert rename["payload"]["label"] == "vertrouwen"

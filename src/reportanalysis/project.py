@@ -53,6 +53,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -70,6 +71,7 @@ from .model import LABEL_SOURCES, Anecdote, Code, Codebook, Label, Report, Theme
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ._textdiff import OffsetMap
     from .ingest import IngestResult
 
 __all__ = [
@@ -662,6 +664,7 @@ class Project:
             if edit.get("target") is not None:
                 edit["target"] = span(*edit["target"])
             con.execute("UPDATE segment_edits SET edit = ? WHERE id = ?", (_json(edit), edit_id))
+        self._move_theme_edits(con, report.id, offsets)
         con.execute("DELETE FROM auto_segments WHERE report_id = ?", (report.id,))
         con.execute("DELETE FROM anecdotes WHERE report_id = ?", (report.id,))
         rows = []
@@ -681,6 +684,30 @@ class Project:
                 gone = dataclasses.replace(lb, anecdote_id=anecdote_id)
                 rows.append(self._label_row(gone, active=True, event="outdated", time=now))
         self._insert_labels(con, rows)
+
+    @staticmethod
+    def _move_theme_edits(con: sqlite3.Connection, report_id: str, offsets: OffsetMap) -> None:
+        """Theme edits name anecdotes by id (``<report>:<start>-<end>``): an anecdote of an
+        updated report whose text is unchanged gets its new id there; one whose text changed
+        keeps the old id, and its edit is reported as failed when replayed."""
+        pattern = re.compile(rf"{re.escape(report_id)}:(\d+)-(\d+)")
+
+        def move(value: Any) -> Any:
+            if isinstance(value, str) and (m := pattern.fullmatch(value)):
+                new = offsets.unchanged(int(m.group(1)), int(m.group(2)))
+                return f"{report_id}:{new[0]}-{new[1]}" if new is not None else value
+            if isinstance(value, list):
+                return [move(v) for v in value]
+            if isinstance(value, dict):
+                return {k: move(v) for k, v in value.items()}
+            return value
+
+        rows = con.execute("SELECT id, payload FROM edits WHERE scope = 'themes'").fetchall()
+        for edit_id, body in rows:
+            payload = json.loads(body)
+            moved = move(payload)
+            if moved != payload:
+                con.execute("UPDATE edits SET payload = ? WHERE id = ?", (_json(moved), edit_id))
 
     def report_versions(self, report_id: str) -> list[Report]:
         """The earlier versions of a report that :meth:`add_reports` replaced, oldest first
