@@ -323,7 +323,9 @@ def test_a_key_given_to_run_is_recorded_so_exports_find_it(tmp_path: Path) -> No
         key_path=key,
     )
     info = json.loads((tmp_path / "out2" / "run.json").read_text(encoding="utf-8"))
-    assert info["config"]["privacy"]["key"] == str(key.resolve())
+    assert info["config"]["privacy"]["key"] == "analyse.json"  # run.json circulates: no folders
+    with Project.open(project) as p:
+        assert p.runs()[-1]["config"]["privacy"]["key"] == str(key.resolve())
     data = json.loads((tmp_path / "out2" / "report.json").read_text(encoding="utf-8"))
     shown = {a["id"]: a["text"] for a in data["anecdotes"]}
     with Project.open(project) as p:
