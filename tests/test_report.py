@@ -865,3 +865,63 @@ def test_anecdotes_without_a_visit_number_are_counted_out_of_the_comparison(tabl
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["change"]["left_out"] == n
     # All reports with a visit number: nothing said.
     assert build_recommendations(tables).change.left_out == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "section", "kind", "cue"),
+    [
+        ("Ze spraken af dat Mehmet een bijeenkomst organiseert.", None, "knelpunt", "afspraak"),
+        (
+            "Er is afgesproken dat de vervoerder kleine wijzigingen goedkeurt.",
+            None,
+            "knelpunt",
+            "afspraak",
+        ),
+        # History, not an agreement to keep: what was agreed before, a promise not kept.
+        (
+            "Ze zocht uit wat er over het terrein was afgesproken.",
+            None,
+            "aanknopingspunt",
+            "aanknopingspunt",
+        ),
+        (
+            "De wethouder had beloofd te bellen, maar dat gebeurde niet.",
+            None,
+            "knelpunt",
+            "knelpunt",
+        ),
+        ("Mehmet maakte een afspraak met de huisarts.", None, "knelpunt", "knelpunt"),
+        # An opinion is no proposal; a wish or plan in the present is.
+        (
+            "Iedereen vindt het een goed idee, maar niemand kan het veranderen.",
+            None,
+            "knelpunt",
+            "knelpunt",
+        ),
+        (
+            "Karin wil de speeltuin meenemen in het nieuwe beleid.",
+            None,
+            "aanknopingspunt",
+            "voorstel",
+        ),
+        (
+            "Ze vertelde dat ze toen eerst is gaan uitzoeken hoe het zat.",
+            None,
+            "aanknopingspunt",
+            "aanknopingspunt",
+        ),
+        ("Dat gaat hij regelen.", None, "aanknopingspunt", "voorstel"),
+        # Under a heading of agreements an item is one, unless the heading looks back.
+        ("Werving chauffeurs via de supermarkt.", "Afspraken", "aanknopingspunt", "afspraak"),
+        (
+            "Werving chauffeurs: ja, drie nieuwe.",
+            "Zijn de afspraken nagekomen?",
+            "aanknopingspunt",
+            "aanknopingspunt",
+        ),
+    ],
+)
+def test_what_kind_of_advice_a_sentence_carries(sentence, section, kind, cue):
+    from reportanalysis.report.recommend import cue_of
+
+    assert cue_of(sentence, section, kind) == cue

@@ -1,8 +1,11 @@
 """Grounded recommendations: sentences taken from the anecdotes themselves, never invented.
 
 Per theme, every bottleneck (knelpunt) and point to improve on (aanknopingspunt) offers its one
-best sentence: one that carries an agreement (``afspraak``), a proposal or wish (``voorstel``)
-or, failing those, the bottleneck itself. Sentences are ranked by that cue and by how central
+best sentence: one that carries an agreement made (``afspraak``), a proposal or wish
+(``voorstel``) or, failing those, the point to improve on (``aanknopingspunt``) or the
+bottleneck itself (``knelpunt``). An agreement told as history ("wat er was afgesproken", "had
+beloofd") is no agreement to keep, and an opinion ("een goed idee") no proposal.
+Sentences are ranked by that cue and by how central
 they are among the theme's sentences (TF-IDF cosine); similar sentences are merged so a
 recommendation cites every anecdote that says the same. Who should act — the municipality or
 the initiators — follows from the actor the sentence names: a role word (ambtenaar, afdeling,
@@ -14,6 +17,8 @@ bewoners …) or a name whose role the corpus reveals (``Karin, gebiedsmanager``
 'voorstel'
 >>> cue_of("Het contract loopt eind dit jaar af.")
 'knelpunt'
+>>> cue_of("Ze zocht uit wat er over het terrein was afgesproken.", kind="aanknopingspunt")
+'aanknopingspunt'
 >>> split_sentences("Eén. Twee zinnen hier! En drie?")
 ['Eén.', 'Twee zinnen hier!', 'En drie?']
 """
@@ -45,13 +50,20 @@ _SENTENCE_END = re.compile(r"([.!?…][”’\"')\]]*)\s+(?=[\"“‘'(\[A-ZÀ-�
 _TOKEN = re.compile(r"\[[^\]\s]{1,40}\]|<[^>\s]{1,40}>|[\wÀ-ÿ][\wÀ-ÿ'’\-]*")
 
 _AFSPRAAK = re.compile(
-    r"\bafspra(?:ak|ken)\b|\bafgesproken\b|\bspr(?:eken|aken|eekt)\b[^.]*\baf\b|"
-    r"\bzegt(?:en)? toe\b|\btoegezegd\b|\bbelooft\b|\bbeloofd\b",
+    r"\bafspra(?:ak|ken)\s+(?:is|zijn|dat|over|gemaakt|vastgelegd|staan?)\b|\bafgesproken\b"
+    r"|\bspr(?:eken|aken|eekt)\b[^.]*\baf\b|\bzegt(?:en)? toe\b|\btoegezegd\b|\bbelooft\b"
+    r"|\bbeloofd\b",
+    re.IGNORECASE,
+)
+#: An agreement or promise told as history (pluperfect): it says what went before, often what
+#: was not kept ("Er was afgesproken dat …, maar"), not an agreement to keep.
+_AFSPRAAK_PAST = re.compile(
+    r"\b(?:was|waren|had|hadden)\b[^.;:]{0,60}\b(?:afgesproken|beloofd|toegezegd)\b",
     re.IGNORECASE,
 )
 _VOORSTEL = re.compile(
     r"\bvoorstel|\bvoorgesteld\b|\bstel(?:t|len|de|den)? voor\b|\bvolgende keer\b|"
-    r"\bbeter als\b|\bbeter zou\b|\bgraag\b|\bidee\b|\bsuggestie|\badvie[sz]|\bwens|"
+    r"\bbeter als\b|\bbeter zou\b|\bgraag\b|\bidee (?:is|om|was)\b|\bsuggestie|\badvie[sz]|\bwens|"
     r"\bprettig\b|\bvoortaan\b|\bin de toekomst\b|\bzou(?:den)? (?:moeten|willen|kunnen)\b",
     re.IGNORECASE,
 )
@@ -61,12 +73,24 @@ _INTENT = re.compile(
     r"\bonderzoek naar\b|\bwil(?:t|len)?\b|\bgaat\b|\bgaan\b|\bprobeert\b|\bmoet(?:en)?\b",
     re.IGNORECASE,
 )
+# What makes a point to improve on a proposal without a proposal's words: a wish or a plan in
+# the present ("wil", "zoekt uit", "gaat … regelen"), not a story told in the past.
+_PLAN = re.compile(
+    r"\bwil(?:t|len)?\b|\bzoekt uit\b|\bzoeken uit\b|\bkijkt (?:naar|of)\b|\bprobeert\b"
+    r"|\bhoopt?\b|(?<!\bis )(?<!\bzijn )\bga(?:at|an)\b[^.;:]{0,50}\b(?:doen|regelen"
+    r"|organiseren|uitzoeken|vragen|kijken|zoeken|maken|bellen|brengen|opnemen|inwerken"
+    r"|aanvragen|betrekken)\b",
+    re.IGNORECASE,
+)
 _WISH_BEFORE_CLAUSE = re.compile(
     r"\b(?:afspra|spraken|prettig|hoop|wens|vraag|vroeg|graag|voorstel|stel\w* voor|wil)",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"\b(?:dat|als|om|zodat)\b", re.IGNORECASE)
 _SECTION_AFSPRAAK = re.compile(r"afspra|vervolg|actie", re.IGNORECASE)
+# A heading that looks back on agreements ("Zijn de afspraken nagekomen?"): its items say how
+# they went, not what to keep doing.
+_SECTION_LOOKS_BACK = re.compile(r"nagekomen|gelukt|uitgevoerd|sinds|vorig|terug|gebeurd", re.I)
 
 _MUNICIPAL_PREFIXES = (
     "gemeente",
@@ -106,7 +130,7 @@ _NOT_NAMES_TEXT = (
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _PLACEHOLDER = re.compile(r"^[\[<][^\]>]+[\]>]$|^[A-Z]+_\d+$")
-_CUE_WEIGHT = {"afspraak": 2.0, "voorstel": 1.5, "knelpunt": 0.5}
+_CUE_WEIGHT = {"afspraak": 2.0, "voorstel": 1.5, "aanknopingspunt": 1.0, "knelpunt": 0.5}
 _MIN_WORDS = 4
 _WHOLE_WORDS = 45
 
@@ -119,20 +143,23 @@ def split_sentences(text: str) -> list[str]:
 
 
 def cue_of(sentence: str, section: str | None = None, kind: str = "knelpunt") -> str:
-    """``afspraak``, ``voorstel`` or ``knelpunt``: what kind of advice a sentence carries.
+    """``afspraak``, ``voorstel``, ``aanknopingspunt`` or ``knelpunt``: what kind of advice a
+    sentence carries.
 
-    A point to improve on (``kind="aanknopingspunt"``) is a proposal at least; a bottleneck
-    only when a clear cue (``voorstel``, ``zou``, ``beter als`` …) says so.
+    A clear cue decides (an agreement made, a proposal or wish); without one, a point to
+    improve on is an agreement under a heading of agreements (not one that looks back, "Zijn
+    de afspraken nagekomen?"), a proposal when it names a wish or plan (``wil``, ``zoekt
+    uit`` …), and else a point to build on; a bottleneck stays a bottleneck.
     """
-    if _AFSPRAAK.search(sentence):
+    if _AFSPRAAK.search(sentence) and not _AFSPRAAK_PAST.search(sentence):
         return "afspraak"
     if _VOORSTEL.search(sentence):
         return "voorstel"
     if kind != "aanknopingspunt":
         return "knelpunt"  # a heading such as "Zijn de afspraken nagekomen?" looks back
-    if section and _SECTION_AFSPRAAK.search(section):
+    if section and _SECTION_AFSPRAAK.search(section) and not _SECTION_LOOKS_BACK.search(section):
         return "afspraak"
-    return "voorstel"
+    return "voorstel" if _PLAN.search(sentence) else "aanknopingspunt"
 
 
 def _tokens(text: str) -> list[str]:
@@ -295,7 +322,7 @@ class Candidate:
 def _strength(sentence: str, cue: str) -> int:
     """How plainly a sentence carries its cue: an explicit agreement or proposal beats an
     intention (``wil``, ``gaat``), which beats a sentence that only belongs to a proposal."""
-    if cue == "afspraak" and _AFSPRAAK.search(sentence):
+    if cue == "afspraak" and _AFSPRAAK.search(sentence) and not _AFSPRAAK_PAST.search(sentence):
         return 4
     if cue == "voorstel" and _VOORSTEL.search(sentence):
         return 3
@@ -305,8 +332,8 @@ def _strength(sentence: str, cue: str) -> int:
 
 
 def _best_sentence(text: str, section: str | None, kind: str) -> tuple[str, str]:
-    """The sentence with the plainest cue (earliest first); a bottleneck without any cue is
-    quoted whole when short, else by its longest sentence."""
+    """The sentence with the plainest cue (earliest first); a bottleneck or point to improve on
+    without any cue is quoted whole when short, else by its longest sentence."""
     sentences = [s for s in split_sentences(text) if len(s.split()) >= _MIN_WORDS]
     if not sentences:
         return text.strip(), cue_of(text, section, kind)
@@ -316,7 +343,7 @@ def _best_sentence(text: str, section: str | None, kind: str) -> tuple[str, str]
     )
     sentence = ranked[0][1]
     cue = cue_of(sentence, section, kind)
-    if cue == "knelpunt":
+    if cue in ("knelpunt", "aanknopingspunt"):
         whole = " ".join(text.split())
         sentence = whole if len(whole.split()) <= _WHOLE_WORDS else max(sentences, key=len)
     return sentence, cue
