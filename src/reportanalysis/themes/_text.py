@@ -81,7 +81,15 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
 
     >>> lemma_docs(["[PERSOON 3] belde de wethouder over de subsidie."]).lemmas
     [['bellen', 'wethouder', 'subsidie']]
+
+    Forms spaCy's lookup table lacks get their lemma from
+    :func:`~reportanalysis._lemma_rules.fallback_lemma`: these lemmas become the keywords an
+    analyst reads.
+
+    >>> lemma_docs(["Ze stelt de afspraken van drie maanden uit."]).lemmas
+    [['stellen', 'afspraak', 'maand']]
     """
+    from .._lemma_rules import fallback_lemma
     from ..dutch import make_nlp, parse_chunks, stop_words
 
     nlp = nlp if nlp is not None else make_nlp()
@@ -109,6 +117,8 @@ def lemma_docs(texts: Sequence[str], nlp: Any = None, min_length: int = 3) -> Le
             else:
                 lower_forms.add(tok.lower_)
             lemma = (tok.lemma_ or tok.text).lower()
+            if lemma == tok.lower_:  # the lookup table lacks it: "maanden", "stelt"
+                lemma = fallback_lemma(lemma)
             if lemma in stops or tok.lower_ in stops or len(lemma) < min_length:
                 continue
             toks.append((tok.lower_, lemma))
