@@ -891,6 +891,13 @@ def test_anecdotes_without_a_visit_number_are_counted_out_of_the_comparison(tabl
             "knelpunt",
         ),
         ("Mehmet maakte een afspraak met de huisarts.", None, "knelpunt", "knelpunt"),
+        ("Ze schreef het plan, zoals afgesproken.", None, "aanknopingspunt", "aanknopingspunt"),
+        (
+            "Nu weet hij hoe het gaat, en kan ik hem bellen.",
+            None,
+            "aanknopingspunt",
+            "aanknopingspunt",
+        ),
         # An opinion is no proposal; a wish or plan in the present is.
         (
             "Iedereen vindt het een goed idee, maar niemand kan het veranderen.",

@@ -55,10 +55,11 @@ _AFSPRAAK = re.compile(
     r"|\bbeloofd\b",
     re.IGNORECASE,
 )
-#: An agreement or promise told as history (pluperfect): it says what went before, often what
-#: was not kept ("Er was afgesproken dat …, maar"), not an agreement to keep.
+#: An agreement or promise told as history (pluperfect, "zoals afgesproken"): it says what went
+#: before, kept or not ("Er was afgesproken dat …, maar"), not an agreement to keep.
 _AFSPRAAK_PAST = re.compile(
-    r"\b(?:was|waren|had|hadden)\b[^.;:]{0,60}\b(?:afgesproken|beloofd|toegezegd)\b",
+    r"\b(?:was|waren|had|hadden)\b[^.;:]{0,60}\b(?:afgesproken|beloofd|toegezegd)\b"
+    r"|\bzoals (?:afgesproken|beloofd|toegezegd)\b",
     re.IGNORECASE,
 )
 _VOORSTEL = re.compile(
@@ -77,7 +78,7 @@ _INTENT = re.compile(
 # the present ("wil", "zoekt uit", "gaat … regelen"), not a story told in the past.
 _PLAN = re.compile(
     r"\bwil(?:t|len)?\b|\bzoekt uit\b|\bzoeken uit\b|\bkijkt (?:naar|of)\b|\bprobeert\b"
-    r"|\bhoopt?\b|(?<!\bis )(?<!\bzijn )\bga(?:at|an)\b[^.;:]{0,50}\b(?:doen|regelen"
+    r"|\bhoopt?\b|(?<!\bis )(?<!\bzijn )\bga(?:at|an)\b[^.;:,]{0,30}\b(?:doen|regelen"
     r"|organiseren|uitzoeken|vragen|kijken|zoeken|maken|bellen|brengen|opnemen|inwerken"
     r"|aanvragen|betrekken)\b",
     re.IGNORECASE,
