@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reportanalysis.ingest import (
@@ -245,3 +247,34 @@ def test_titles_as_duos_write_them(title, expected):
     """A number alone is no initiative, a visit may be a conversation or a round, and the
     article before a name after 'bezoek aan' goes."""
     assert parse_metadata(f"{title}\n\nDe gemeente reageerde snel.") == expected
+
+
+def test_an_e_mail_subject_names_the_initiative_and_the_visit():
+    text = (
+        "Van: Joost Hendriks\nAan: Ingrid Bakker\n"
+        "Onderwerp: RE: Verslag bezoek 2 Speeltuin De Klimboom\n\nHoi Ingrid,\n"
+    )
+    meta = parse_metadata(text)
+    assert (meta["initiatief"], meta["bezoek"]) == ("Speeltuin De Klimboom", 2)
+    assert parse_metadata("Onderwerp: Fwd: vraag\nVan: Kees\n\nHoi")["onderwerp"] == "Fwd: vraag"
+
+
+def test_the_visit_number_from_the_file_name_when_the_text_does_not_say(tmp_path):
+    from reportanalysis.ingest import read_reports
+
+    story = "De gemeente belde terug binnen een week."
+    for rel in ("bezoek2/anker.txt", "klimboom_1_mail.txt", "2024-03-12_zonnedak.txt"):
+        path = tmp_path / rel
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"{story} ({rel})", encoding="utf-8")
+    (tmp_path / "buurtbus_1.txt").write_text(f"Bezoek: 2\n\n{story}", encoding="utf-8")
+    visits = {
+        Path(r.source).relative_to(tmp_path).as_posix(): r.metadata.get("bezoek")
+        for r in read_reports([tmp_path]).reports
+    }
+    assert visits == {
+        "bezoek2/anker.txt": 2,
+        "klimboom_1_mail.txt": 1,
+        "2024-03-12_zonnedak.txt": None,  # a date is no visit
+        "buurtbus_1.txt": 2,  # what the report says goes first
+    }

@@ -21,6 +21,7 @@ __all__ = [
     "parse_date",
     "parse_metadata",
     "scan_header",
+    "visit_from_path",
 ]
 
 _ALIASES: dict[str, str] = {}
@@ -188,6 +189,40 @@ def parse_bezoek(value: str) -> int | None:
     return None
 
 
+_NAMED_VISIT = re.compile(
+    r"(?:bezoek|visit|ronde|round|gesprek)[ _.-]?(\d{1,2})(?!\d)"
+    r"|(eerste|tweede|derde|vierde|first|second|third|fourth)[ _.-]?(?:bezoek|visit|gesprek)",
+    re.I,
+)
+_DATE_IN_NAME = re.compile(r"\d{1,4}[-_.]\d{1,2}[-_.]\d{2,4}")
+_BARE_NUMBER = re.compile(r"(?:^|[ _.-])([1-9])(?=$|[ _.-])")
+
+
+def visit_from_path(path: str) -> int | None:
+    """The visit number a report's file name or folder gives: ``bezoek2/…``, ``…_bezoek1``,
+    ``tweede-bezoek-…``, or a lone digit in the file name (``anker_2``, ``klimboom_1_mail``);
+    dates in the name are passed over, and a folder counts only when it names the visit.
+
+    >>> [visit_from_path(p) for p in ("verslagen/anker_2.txt", "bezoek2/anker.txt",
+    ...     "z.zip!ronde-1/x.docx", "2024-03-12_anker.txt", "Tweede bezoek Klimboom.pdf",
+    ...     "rapport_2023.txt")]
+    [2, 2, 1, None, 2, None]
+    """
+    parts = [p for p in re.split(r"[\\/!]", path) if p]
+    if not parts:
+        return None
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", parts[-1])
+    for i, part in enumerate([stem, *reversed(parts[:-1])]):
+        named = _NAMED_VISIT.search(_DATE_IN_NAME.sub(" ", part))
+        if named:
+            return int(named.group(1)) if named.group(1) else _ORDINALS[named.group(2).lower()]
+        if i == 0:
+            bare = _BARE_NUMBER.findall(_DATE_IN_NAME.sub(" ", stem))
+            if len(bare) == 1:
+                return int(bare[0])
+    return None
+
+
 def _convert(key: str, value: str) -> Any:
     if key == "bezoek":
         n = parse_bezoek(value)
@@ -206,6 +241,7 @@ _TITLE_NOISE = re.compile(
     r"\((?:[^()]*\d[^()]*)\)"  # a parenthesised date or number
     r"|\b(?:gespreks|bezoek)?verslag(?:en)?\b(?:\s+(?:van|bij|over|aan)\b)?"
     r"|\b(?:visit\s+)?report\b(?:\s+(?:on|of)\b)?|\bnotities\b|\baantekeningen\b|\bnotes\b"
+    r"|\binterview\w*\b(?:\s+(?:bij|van|aan|at|with)\b)?"
     r"|\b(?:(?:het|de|the)\s+)?(?:eerste|tweede|derde|vierde|laatste|first|second|third|last"
     r"|\d{1,2}(?:e|ste|de|st|nd|rd|th))\s+(?:bezoek|visit|gesprek|ronde|round)\b"
     r"(?:\s+(?:aan|bij|met|to|at|with)\b)?"
@@ -444,6 +480,10 @@ def convert_value(key: str, value: str, metadata: dict[str, Any]) -> None:
     metadata[key] = _convert(key, value)
 
 
+#: What mail programs put before a subject: "RE: ", "Fwd: ", "Antw: ", "Doorst: ".
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|aw|antw|doorst|tr)\s*:\s*)+", re.I)
+
+
 def parse_metadata(text: str) -> dict[str, Any]:
     """The metadata block at the top of ``text``, keys normalised; else what the title names.
 
@@ -456,6 +496,8 @@ def parse_metadata(text: str) -> dict[str, Any]:
     {'initiatief': 'Het Anker', 'bezoek': 2, 'datum': '2023-09-28'}
     >>> parse_metadata("Verslag bezoek 1 – Buurtkamer Het Anker, Merelhof\\nHoe verloopt het?")
     {'bezoek': 1, 'initiatief': 'Buurtkamer Het Anker', 'locatie': 'Merelhof'}
+    >>> parse_metadata("Van: Joost\\nOnderwerp: verslag 2e bezoek De Klimboom\\n\\nHoi,")["bezoek"]
+    2
     """
     title, fields, known = scan_header(text.splitlines())
     result: dict[str, Any] = {}
@@ -464,4 +506,8 @@ def parse_metadata(text: str) -> dict[str, Any]:
             convert_value(key, value, result)
     for key, value in _from_title(title).items():
         result.setdefault(key, value)
+    if isinstance(result.get("onderwerp"), str):  # an e-mail's subject is its report's title
+        subject = _REPLY_PREFIX.sub("", result["onderwerp"])
+        for key, value in _from_title(subject).items():
+            result.setdefault(key, value)
     return result

@@ -20,7 +20,7 @@ from ..errors import (
 from ..model import Report
 from ._decode import decode_bytes
 from ._detect import detect_format, is_ignored_name, unsupported_reason
-from ._metadata import parse_metadata
+from ._metadata import parse_metadata, visit_from_path
 from ._overview import apply_metadata_table, read_metadata_table
 from ._safety import DEFAULT_LIMITS, Limits, open_zip, read_member
 from ._tables import TableOptions
@@ -140,7 +140,12 @@ def _texts(data: bytes, source: str, fmt: str, stem: str, opts: _Options) -> lis
         raise UnsupportedFormatError(source, f"no reader for {fmt}")
     if not text.strip():
         raise EmptyReportError(source, "holds no text")
-    return [_Item(source, stem, fmt, text, {**parse_metadata(text), **facts})]
+    metadata = {**parse_metadata(text), **facts}
+    if "bezoek" not in metadata:  # the text does not say: the file's name or folder may
+        visit = visit_from_path(source)
+        if visit is not None:
+            metadata["bezoek"] = visit
+    return [_Item(source, stem, fmt, text, metadata)]
 
 
 def _archive(data: bytes, source: str, opts: _Options) -> list[_Item | _Err]:
