@@ -23,8 +23,8 @@ def reports(tmp_path: Path) -> Path:
     folder = tmp_path / "verslagen"
     for rel, who in (
         ("klimboom.txt", "Henk"),
-        ("bezoek1/anker.txt", "Anneke"),
-        ("bezoek2/anker.txt", "Mehmet"),
+        ("oud/anker.txt", "Anneke"),
+        ("nieuw/anker.txt", "Mehmet"),
         ("buurtbus.txt", "Kees"),
     ):
         path = folder / rel
@@ -42,8 +42,8 @@ def test_a_csv_table_gives_each_report_its_row(reports: Path, tmp_path: Path) ->
     table.write_text(
         "Bestand;Initiatief;Bezoek;Datum;Opmerking\n"
         "klimboom.txt;Speeltuin De Klimboom;tweede;12-3-2024;\n"
-        "bezoek1/anker.txt;Buurtkamer Het Anker;1;;eerste keer\n"
-        "bezoek2\\anker;Buurtkamer Het Anker;2/2;;\n"  # a Windows path, no extension
+        "oud/anker.txt;Buurtkamer Het Anker;1;;eerste keer\n"
+        "nieuw\\anker;Buurtkamer Het Anker;2/2;;\n"  # a Windows path, no extension
         "buurtbus.txt;;2;;\n"
         "weg.txt;Iets;1;;\n",
         encoding="utf-8",
@@ -116,7 +116,7 @@ def test_a_project_takes_the_table_also_for_reports_it_holds(reports: Path, tmp_
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(reports), "--project", str(project)]).exit_code == 0
     table = tmp_path / "overzicht.csv"
-    table.write_text("bestand,bezoek\nbezoek1/anker.txt,1\nbezoek2/anker.txt,2\n", "utf-8")
+    table.write_text("bestand,bezoek\noud/anker.txt,1\nnieuw/anker.txt,2\n", "utf-8")
     result = runner.invoke(
         app, ["ingest", str(reports), "--project", str(project), "--metadata", str(table)]
     )
@@ -141,7 +141,7 @@ def test_run_with_a_metadata_table_compares_the_visits(reports: Path, tmp_path: 
     table = tmp_path / "mijn map" / "overzicht.csv"
     table.parent.mkdir()
     table.write_text(
-        "bestand,initiatief,bezoek\nbezoek1/anker.txt,Het Anker,1\nbezoek2/anker.txt,Het Anker,2\n"
+        "bestand,initiatief,bezoek\noud/anker.txt,Het Anker,1\nnieuw/anker.txt,Het Anker,2\n"
         "klimboom.txt,De Klimboom,1\nbuurtbus.txt,Buurtbus,2\n",
         "utf-8",
     )
