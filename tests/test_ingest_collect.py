@@ -51,6 +51,22 @@ def test_duplicates_are_reported_once(tmp_path):
     assert len(again.reports) == 1 and len(again.duplicates) == 1
 
 
+def test_the_original_keeps_the_report_and_the_copy_is_the_duplicate(tmp_path):
+    """Sorted, "Kopie van anker_1" comes before "anker_1": the copy must not name the report."""
+    for name in ("Kopie van anker_1.txt", "anker_1 (2).txt", "anker_1.txt", "anker_1 - kopie.txt"):
+        (tmp_path / name).write_text(TEXT_A, encoding="utf-8")
+    (tmp_path / "groen_1 copy.txt").write_text(TEXT_B, encoding="utf-8")  # only a copy: kept
+    result = read_reports(tmp_path)
+    assert [r.id for r in result.reports] == ["anker_1", "groen_1 copy"]
+    assert result.reports[0].source == str(tmp_path / "anker_1.txt")
+    assert sorted(Path(s).name for s, _ in result.duplicates) == [
+        "Kopie van anker_1.txt",
+        "anker_1 (2).txt",
+        "anker_1 - kopie.txt",
+    ]
+    assert {same for _, same in result.duplicates} == {"anker_1"}
+
+
 def test_zip_archive_members(tmp_path):
     path = tmp_path / "ronde1.zip"
     docx_bytes = (SAMPLE / "speeltuin_1.docx").read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -245,6 +246,40 @@ def _expand(paths: str | Path | Iterable[str | Path]) -> list[str | _Err]:
     return out
 
 
+#: A file name that says it is a copy: "anker_1 - Kopie.txt", "Kopie van anker_1.docx",
+#: "anker_1 copy.txt", "anker_1 (2).txt".
+_COPY_NAME = re.compile(r"\b(?:kopie|copy)\b|\(\d{1,3}\)\s*$", re.IGNORECASE)
+
+
+def _looks_like_copy(source: str) -> bool:
+    """Whether a file's name (not its folder) says it is a copy of another file."""
+    name = re.split(r"[\\/!]", source)[-1]
+    return bool(_COPY_NAME.search(name.rsplit(".", 1)[0]))
+
+
+def _duplicate(
+    result: IngestResult, item: _Item, sha256: str, seen: dict[str, str], used: set[str]
+) -> None:
+    """Record ``item`` as a duplicate of the report read earlier with the same text; when that
+    one's file name says it is a copy and this one's does not, this file keeps the report
+    (its name gives the id) and the copy becomes the duplicate."""
+    kept_id = seen[sha256]
+    at = next(i for i, r in enumerate(result.reports) if r.id == kept_id)
+    kept = result.reports[at]
+    swap = (
+        item.row_id is None and _looks_like_copy(kept.source) and not _looks_like_copy(item.source)
+    )
+    if not swap:
+        result.duplicates.append((item.source, kept_id))
+        return
+    used.discard(kept_id)
+    rid = _unique(item.stem, used)
+    result.reports[at] = Report(rid, item.source, item.format, item.text, item.metadata, sha256)
+    result.duplicates = [(s, rid if r == kept_id else r) for s, r in result.duplicates]
+    result.duplicates.append((kept.source, rid))
+    seen[sha256] = rid
+
+
 def _unique(wanted: str, used: set[str]) -> str:
     rid, n = wanted, 2
     while rid in used:
@@ -337,7 +372,7 @@ def read_reports(
                 metadata=item.metadata,
             )
             if report.sha256 in seen:
-                result.duplicates.append((item.source, seen[report.sha256]))
+                _duplicate(result, item, report.sha256, seen, used)
                 continue
             rid = _unique(item.row_id or item.stem, used)
             seen[report.sha256] = rid
