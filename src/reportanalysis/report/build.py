@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from . import recommend
-from .i18n import strings
+from .i18n import PRACTICE_NAMES, strings
 from .structure import (
     Agreement,
     AgreementRow,
@@ -68,7 +68,7 @@ def build_recommendations(tables: AnalysisTables | Any, *, language: str = "nl")
     names = recommend.infer_name_roles(
         [a.text for a in anecdotes] + _metadata_texts(tables.reports)
     )
-    practice_names = _practice_names(tables.practices, t)
+    practice_names = _practice_names(tables.practices, t, language)
     themes = _themes(tables, anecdotes, reports, names, practice_names, t)
     rec_list = [r for th in themes for r in th.recommendations]
     key = tuple(
@@ -83,7 +83,7 @@ def build_recommendations(tables: AnalysisTables | Any, *, language: str = "nl")
         overview=_overview(tables, anecdotes, reports, themes, practice_names, t),
         key_recommendations=key,
         themes=themes,
-        practices=_practices(tables.practices, anecdotes, t),
+        practices=_practices(tables.practices, anecdotes, practice_names, t),
         change=_change(anecdotes, themes, practice_names, t),
         appendix=_appendix(reports, anecdotes, settings),
         anecdotes=tuple(anecdotes),
@@ -271,11 +271,15 @@ def _none_if_no_practice(code: str | None) -> str | None:
     return None if code is None or code.lower() == NO_PRACTICE else code
 
 
-def _practice_names(frame: pd.DataFrame, t: Mapping[str, str]) -> dict[str, str]:
+def _practice_names(
+    frame: pd.DataFrame, t: Mapping[str, str], language: str = "nl"
+) -> dict[str, str]:
+    translated = PRACTICE_NAMES.get(language, {})
     names = {}
     if frame is not None and len(frame):
         for row in frame.to_dict("records"):
-            names[str(row["code"])] = _text(row.get("name")) or str(row["code"])
+            name = _text(row.get("name")) or str(row["code"])
+            names[str(row["code"])] = translated.get(name, name)
     names[NO_PRACTICE] = t["practice.none_code"]
     return names
 
@@ -528,7 +532,10 @@ def _quotes(
 
 
 def _practices(
-    frame: pd.DataFrame, anecdotes: Sequence[AnecdoteRef], t: Mapping[str, str]
+    frame: pd.DataFrame,
+    anecdotes: Sequence[AnecdoteRef],
+    names: Mapping[str, str],
+    t: Mapping[str, str],
 ) -> tuple[PracticeSection, ...]:
     kind_labels = {k: t[f"kind.{k}"] for k in KINDS}
     sections = []
@@ -539,7 +546,7 @@ def _practices(
         sections.append(
             PracticeSection(
                 code=code,
-                name=_text(row.get("name")) or code,
+                name=names.get(code) or _text(row.get("name")) or code,
                 definition=_text(row.get("definition")) or "",
                 count=len(members),
                 kinds=_counts(KINDS, kind_labels, [a.kind or "" for a in members]),

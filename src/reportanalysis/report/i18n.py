@@ -405,6 +405,18 @@ _EN: dict[str, str] = {
     "footer": "Made with reportanalysis {version}",
 }
 
+#: The built-in framework's practice names in English, by their Dutch name (a framework of the
+#: analyst's own keeps its names in every language).
+PRACTICE_NAMES: dict[str, Mapping[str, str]] = {
+    "en": {
+        "Situaties in kaart brengen": "Mapping the situation",
+        "Werken aan relaties": "Working on relationships",
+        "Werken aan gedragen oplossingen": "Working towards widely supported solutions",
+        "Aansluiten van buiten op binnen en omgekeerd": "Connecting outside and inside, both ways",
+        "Praktisch ondersteunen": "Practical support",
+    }
+}
+
 LANGUAGES: dict[str, Mapping[str, str]] = {
     "nl": {k: Text(v) for k, v in _NL.items()},
     "en": {k: Text(v) for k, v in _EN.items()},
