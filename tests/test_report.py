@@ -894,6 +894,17 @@ def test_anecdotes_without_a_visit_number_are_counted_out_of_the_comparison(tabl
         ),
         ("Mehmet maakte een afspraak met de huisarts.", None, "knelpunt", "knelpunt"),
         ("Ze schreef het plan, zoals afgesproken.", None, "aanknopingspunt", "aanknopingspunt"),
+        # An agreement not kept is a bottleneck.
+        ("De afspraken zijn niet nagekomen.", None, "knelpunt", "knelpunt"),
+        (
+            "Er is afgesproken dat Ronald vaker langskomt, maar dat is niet gelukt.",
+            None,
+            "knelpunt",
+            "knelpunt",
+        ),
+        ("Het advies van de jurist was negatief.", None, "knelpunt", "knelpunt"),
+        ("Wat Sanne prettig vindt, is dat Bas elke maand belt.", None, "knelpunt", "knelpunt"),
+        ("Anneke zou het prettig vinden als Mehmet vaker belt.", None, "knelpunt", "voorstel"),
         (
             "Nu weet hij hoe het gaat, en kan ik hem bellen.",
             None,

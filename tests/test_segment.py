@@ -769,3 +769,44 @@ def test_municipal_roles_count_as_collaboration(splitter):
     )
     report = Report(id="rol", source="rol.txt", format="txt", text=text)
     assert [a.text[:9] for a in splitter.split(report)][:1] == ["Toen de k"]
+
+
+def test_a_reply_leaves_out_the_mail_it_quotes(splitter):
+    story = "De haltebordjes staan er: de teamleider van beheer regelde het binnen twee weken."
+    text = (
+        "Onderwerp: RE: verslag buurtbus\n\nHoi Marloes,\n\n"
+        f"{story}\n\n"
+        "Op di 9 apr 2024 om 16:12 schreef Marloes de Wit <m.dewit@example.nl>:\n\n"
+        "> De gemeente reageerde traag op de vraag om haltebordjes.\n"
+        "> Marloes de Wit\n"
+    )
+    report = Report(id="re", source="re.txt", format="txt", text=text)
+    assert [a.text for a in splitter.split(report)] == [story]
+    # A forwarded mail has no "> " lines: its text is the report and stays.
+    forwarded = text.replace("> ", "")
+    report = Report(id="fw", source="fw.txt", format="txt", text=forwarded)
+    assert [a.text[:20] for a in splitter.split(report)] == [story[:20], "De gemeente reageerd"]
+
+
+def test_look_back_prose_under_agreements_is_kept_new_actions_are_not(splitter):
+    kept = (
+        "Verder was afgesproken dat Ronald vaker langskomt; dat is niet gelukt, hij had geen tijd."
+    )
+    text = (
+        "Verslag bezoek 2\n\nTerugblik op de afspraken\n\n"
+        f"{kept}\n\n"
+        "Afspraken\n\nRonald zorgt dat er voor de zomer een besluit komt over de waterkraan.\n"
+    )
+    report = Report(id="tb", source="tb.txt", format="txt", text=text)
+    assert [a.text for a in splitter.split(report)] == [kept]
+
+
+def test_the_duo_describing_its_visit_is_no_anecdote(splitter):
+    story = "De wijkmanager van de gemeente belt elke maand even, ook als er niets speelt."
+    text = (
+        "Verslag bezoek 1\n\nHoe verloopt de samenwerking?\n\n"
+        "Wij, Joost (gemeente) en Fatma (Moestuin Het Zaadje), spraken op 23 maart met Ronald. "
+        f"{story}\n"
+    )
+    report = Report(id="wij", source="wij.txt", format="txt", text=text)
+    assert [a.text for a in splitter.split(report)] == [story]

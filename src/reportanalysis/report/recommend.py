@@ -59,13 +59,18 @@ _AFSPRAAK = re.compile(
 #: before, kept or not ("Er was afgesproken dat …, maar"), not an agreement to keep.
 _AFSPRAAK_PAST = re.compile(
     r"\b(?:was|waren|had|hadden)\b[^.;:]{0,60}\b(?:afgesproken|beloofd|toegezegd)\b"
-    r"|\bzoals (?:afgesproken|beloofd|toegezegd)\b",
+    r"|\bzoals (?:afgesproken|beloofd|toegezegd)\b"
+    # ... or one not kept: "De afspraken zijn niet nagekomen", "…, maar dat is niet gelukt"
+    r"|\bniet (?:nagekomen|gelukt|gebeurd|gedaan|uitgevoerd|doorgegaan|waargemaakt)\b"
+    r"|\bnooit (?:nagekomen|gebeurd|gekomen)\b",
     re.IGNORECASE,
 )
 _VOORSTEL = re.compile(
     r"\bvoorstel|\bvoorgesteld\b|\bstel(?:t|len|de|den)? voor\b|\bvolgende keer\b|"
-    r"\bbeter als\b|\bbeter zou\b|\bgraag\b|\bidee (?:is|om|was)\b|\bsuggestie|\badvie[sz]|\bwens|"
-    r"\bprettig\b|\bvoortaan\b|\bin de toekomst\b|\bzou(?:den)? (?:moeten|willen|kunnen)\b",
+    r"\bbeter als\b|\bbeter zou\b|\bgraag\b|\bidee (?:is|om|was)\b|\bsuggestie|\badviseer\w*|"
+    r"\badviseren\b|\badvies (?:is |was )?om\b|\bwens|"
+    r"\bprettig (?:als|zou|vinden)\b|\bvoortaan\b|\bin de toekomst\b"
+    r"|\bzou(?:den)? (?:moeten|willen|kunnen)\b",
     re.IGNORECASE,
 )
 # Weaker cues of an intention: they mark the sentence to quote within a point to improve on.

@@ -53,9 +53,14 @@ __all__ = [
 LIST_HEADINGS = (
     r"\b(?:afspraken|afspraak|actiepunten|acties|actielijst|to ?do|besluiten|vervolgstappen)\b"
 )
+#: Headings that look back on agreements ("Terugblik op de afspraken"): their prose tells how
+#: the agreements went, which an analyst wants to read (a list of short status items is still
+#: left out, as under any heading of agreements).
+LOOKS_BACK = r"\b(?:terugblik|nagekomen|gelukt|uitgevoerd|vorig\w*|sinds)\b"
 #: Headings of sections that describe the initiative (what it is, where), not the collaboration.
 BACKGROUND_HEADINGS = (
-    r"\b(?:inleiding|introductie|aanleiding|achtergrond|context|ontstaan|over het initiatief"
+    r"\b(?:inleiding|introductie|kennismaking|aanleiding|achtergrond|context|ontstaan"
+    r"|over het initiatief"
     r"|het initiatief|wat is het initiatief|beschrijving)\b"
 )
 #: Words that show a sentence is about the collaboration, not only about the place.
@@ -98,11 +103,20 @@ LETTER_FORMULAS = (
     r"|tijd|gesprek)\b"
     r"|[^.!?]{0,120}\((?:onderzoeksduo|duo|onderzoekers|interviewers)\)\W*$"
     r"|onderzoeksduo:|gesprek met\b[^.!?]*$"
+    r"|(?:op|on)\b[^!?\n]{4,160}\b(?:schreef|wrote)\b[^!?\n]*:\s*$"  # a mail's quote header
 )
 #: Sentences that describe the visit itself (who was spoken to, where): not anecdotes.
 VISIT_DESCRIPTION = (
-    r"(?:wij|we) (?:spraken|bezochten|ontmoetten|zaten|waren)\b|het gesprek vond plaats"
+    r"(?:wij|we)(?:,[^.!?]{0,120}?,)? (?:spraken|bezochten|ontmoetten|zaten|waren)\b"
+    r"|het gesprek vond plaats"
     r"|aanwezig waren|het gesprek werd gehouden"
+)
+#: A reply's quote of the mail it answers: "Op di 9 apr 2024 om 16:12 schreef X <…>:" (or "On …
+#: wrote:") with "> " lines below. What follows is an earlier mail, often the report of the
+#: first visit: not this report's anecdotes. (A forwarded mail is kept: it has no "> ".)
+REPLY_QUOTE = re.compile(
+    r"^[ \t]*(?:Op|On)\b[^\n]{4,160}\b(?:schreef|wrote)\b[^\n]*:[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*>",
+    re.MULTILINE,
 )
 _STATUS_ITEM = re.compile(r"^[^:]{1,40}:\s*\S")
 
@@ -429,12 +443,21 @@ class Splitter:
     def _candidates(self, r: int, report: Report) -> list[_Candidate]:
         blocks = self._layout(report.text)
         list_re = re.compile(self.list_headings, re.IGNORECASE)
+        reply = REPLY_QUOTE.search(report.text)
+        quoted_from = reply.start() if reply else len(report.text) + 1
         out = []
         for b in blocks:
             if b.kind not in ("paragraph", "bullet"):
                 continue
             section = b.section or ""
-            if section and not section.endswith("?") and list_re.search(section):
+            if b.start >= quoted_from:
+                continue  # the earlier mail a reply quotes
+            if (
+                section
+                and not section.endswith("?")
+                and list_re.search(section)
+                and not (b.kind == "paragraph" and re.search(LOOKS_BACK, section, re.IGNORECASE))
+            ):
                 continue
             if b.kind == "bullet":
                 item = report.text[b.start : b.end]
