@@ -148,6 +148,11 @@ def test_skipped_input_gives_exit_code_one_and_the_rest_is_analysed(tmp_path: Pa
     assert result.info["counts"]["reports"] == 3
     log = (tmp_path / "out" / "run.log").read_text(encoding="utf-8")
     assert "leeg.txt: bevat geen tekst (" in log  # run.log says it in Dutch, details after
+    # Paths start at the folder given: the folders above it may name the analyst.
+    info = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert info["inputs"] == ["in"] and info["skipped"][0]["path"] == "in/leeg.txt"
+    assert info["outputs"] == {"json": "report.json"}
+    assert str(tmp_path) not in log and str(tmp_path) not in json.dumps(info)
 
 
 @pytest.mark.slow

@@ -685,3 +685,13 @@ def test_overlap_checks_stay_logarithmic_on_a_long_report() -> None:
         if not hit:
             spans.add(a, b)
             plain.append((a, b))
+
+
+def test_social_media_handles_are_pseudonymised():
+    from reportanalysis.model import Report
+    from reportanalysis.privacy import Pseudonymiser
+
+    text = "Ze zet alles op haar Instagram @roosgroenkookt en mailt via roos@groenkookt.nl."
+    report = Report(id="h", source="h.txt", format="txt", text=text)
+    masked = Pseudonymiser().fit([report]).transform(report).text
+    assert "roosgroenkookt" not in masked and "[URL 1]" in masked and "[E-MAIL 1]" in masked

@@ -294,6 +294,26 @@ def _clear_previous_run(out: Path) -> list[str]:
     return kept
 
 
+def _below_inputs(path: str, inputs: Sequence[str | Path]) -> str:
+    """``path`` from the folder or file given as input on (``verslagen/kapot.docx`` for
+    ``/home/fleur/verslagen/kapot.docx`` when ``/home/fleur/verslagen`` was given); a path
+    under no input keeps its name only.
+
+    >>> _below_inputs("/home/fleur/verslagen/a/kapot.docx", ["/home/fleur/verslagen"])
+    'verslagen/a/kapot.docx'
+    >>> _below_inputs("/elders/x.txt", ["/home/fleur/verslagen"])
+    'x.txt'
+    """
+    target = Path(os.path.abspath(path.split("!", 1)[0]))
+    member = path.split("!", 1)[1] if "!" in path else None
+    for given in inputs:
+        root = Path(os.path.abspath(given))
+        if target == root or root in target.parents:
+            short = target.relative_to(root.parent).as_posix()
+            return f"{short}!{member}" if member else short
+    return f"{target.name}!{member}" if member else target.name
+
+
 def _peak_mb() -> float | None:
     """The process's peak resident memory so far, in MB (None where the OS does not say)."""
     try:
@@ -483,8 +503,8 @@ class _Privacy:
         if "report_id" in labels.columns:
             labels["report_id"] = labels["report_id"].map(report_id)
         settings = dict(tables.settings)
-        if "inputs" in settings:
-            settings["inputs"] = [self.mask_path(str(p)) for p in settings["inputs"]]
+        if "inputs" in settings:  # by name: the folders above may name the analyst
+            settings["inputs"] = [self.mask(Path(str(p)).name) for p in settings["inputs"]]
         if isinstance(settings.get("config"), dict):
             settings["config"] = _circulating_config(settings["config"])
         return dataclasses.replace(
@@ -654,21 +674,25 @@ def _run(
     with timer.stage("pseudonymise") as tick:
         pseudo = _pseudonymise(reports, config, key_path)
         tick(len(reports), len(reports))
-    # run.log lies beside the report: paths in it are masked like the report's.
-    shown_inputs = ", ".join(pseudo.mask_path(str(p)) for p in inputs)
+    # run.log lies beside the report: paths in it are masked like the report's, and start at
+    # the folder or file given (the folders above it may name the analyst: C:\Users\fleur).
+    def shown(path: str) -> str:
+        return pseudo.mask_path(_below_inputs(path, inputs))
+
+    shown_inputs = ", ".join(pseudo.mask(Path(str(p)).name) for p in inputs)
     log.info("reportanalysis-run over %s", shown_inputs or "de verslagen in het project")
     for err in skipped:
-        log.warning("overgeslagen: %s", err.in_dutch(pseudo.mask_path(err.path)))
+        log.warning("overgeslagen: %s", err.in_dutch(shown(err.path)))
     for source, report_id in updated:  # a changed file replaced its earlier version
         log.info(
             "bijgewerkt: %s (%s): het bestand is veranderd",
             pseudo.mask(report_id),
-            pseudo.mask_path(source),
+            shown(source),
         )
     for source, report_id in copies:
         log.info(
             "dubbel: %s heeft dezelfde tekst als %s en telt één keer mee",
-            pseudo.mask_path(source),
+            shown(source),
             pseudo.mask(report_id),
         )
 
@@ -745,7 +769,11 @@ def _run(
         tick(len(outputs), len(outputs))
 
     # run.json lies beside the report: its paths and ids are masked like the report's.
-    shown = pseudo.mask_path if tables.pseudonymised else str
+    if not tables.pseudonymised:
+
+        def shown(path: str) -> str:
+            return _below_inputs(path, inputs)
+
     info = {
         "reportanalysis": settings["versions"].get("reportanalysis"),
         "versions": settings["versions"],
@@ -772,7 +800,7 @@ def _run(
         },
         "seconds": timer.seconds,
         "peak_mb": timer.peak_mb,
-        "outputs": {k: str(v) for k, v in sorted(outputs.items())},
+        "outputs": {k: Path(v).name for k, v in sorted(outputs.items())},  # beside run.json
         # the next run into this folder removes these files while they are unchanged
         "output_hashes": {p.name: _sha256(p) for p in sorted(outputs.values())},
         "kept_from_earlier": list(kept),

@@ -55,11 +55,24 @@ def _is_personal_url(url: str, is_name: Callable[[str], bool]) -> bool:
     return any(is_name(w) for w in words)
 
 
+#: A social-media handle ("@roosgroenkookt", "@buurtbus_oost"): an account, personal like a
+#: profile's URL (not the "@" inside an e-mail address).
+_HANDLE = re.compile(r"(?<![\w@./+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+
+
 def _find_url(text: str, is_name: Callable[[str], bool]) -> Iterable[Found]:
+    """Personal URLs, and social-media handles (as URLs: both lead to an account).
+
+    >>> found = _find_url("Zie @RoosKookt of roos@kookt.nl en instagram.com/roos", str.istitle)
+    >>> sorted(f[3] for f in found)
+    ['@rooskookt', 'instagram.com/roos']
+    """
     for m in _URL.finditer(text):
         url = m.group().rstrip(".,;:!?'")
         if _is_personal_url(url, is_name):
             yield m.start(), m.start() + len(url), "url", url.lower()
+    for m in _HANDLE.finditer(text):
+        yield m.start(), m.end(), "url", m.group().lower()
 
 
 # ----------------------------------------------------------------------------- phone numbers
