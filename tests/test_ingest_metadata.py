@@ -278,3 +278,15 @@ def test_the_visit_number_from_the_file_name_when_the_text_does_not_say(tmp_path
         "2024-03-12_zonnedak.txt": None,  # a date is no visit
         "buurtbus_1.txt": 2,  # what the report says goes first
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bezoek 1: Taalcafé De Brug\n\nTekst.", {"bezoek": 1, "initiatief": "Taalcafé De Brug"}),
+        ("Tweede bezoek: Repair Café\n\nTekst.", {"bezoek": 2, "initiatief": "Repair Café"}),
+        ("Bezoek: 2/2\nInitiatief: X\n\nTekst.", {"bezoek": 2, "initiatief": "X"}),
+    ],
+)
+def test_a_first_line_naming_the_visit_is_a_title(text, expected):
+    assert parse_metadata(text) == expected

@@ -191,10 +191,16 @@ def parse_bezoek(value: str) -> int | None:
 
 _NAMED_VISIT = re.compile(
     r"(?:bezoek|visit|ronde|round|gesprek)[ _.-]?(\d{1,2})(?!\d)"
-    r"|(eerste|tweede|derde|vierde|first|second|third|fourth)[ _.-]?(?:bezoek|visit|gesprek)",
+    r"|(eerste|tweede|derde|vierde|first|second|third|fourth)[ _.-]?(?:bezoek|visit|gesprek)"
+    r"|(?<![\d])(\d)(?:e|ste|de|st|nd|rd|th)[ _.-]?(?:bezoek|visit|gesprek)",
     re.I,
 )
-_DATE_IN_NAME = re.compile(r"\d{1,4}[-_.]\d{1,2}[-_.]\d{2,4}")
+_DATE_IN_NAME = re.compile(
+    r"\d{1,4}[-_.]\d{1,2}[-_.]\d{2,4}"
+    r"|\d{1,2}[ _.-]?(?:jan|feb|mrt|maa|apr|mei|jun|jul|aug|sep|okt|oct|nov|dec)[a-z]*"
+    r"(?:[ _.-]?\d{2,4})?",
+    re.I,
+)
 _BARE_NUMBER = re.compile(r"(?:^|[ _.-])([1-9])(?=$|[ _.-])")
 
 
@@ -205,8 +211,8 @@ def visit_from_path(path: str) -> int | None:
 
     >>> [visit_from_path(p) for p in ("verslagen/anker_2.txt", "bezoek2/anker.txt",
     ...     "z.zip!ronde-1/x.docx", "2024-03-12_anker.txt", "Tweede bezoek Klimboom.pdf",
-    ...     "rapport_2023.txt")]
-    [2, 2, 1, None, 2, None]
+    ...     "rapport_2023.txt", "Taalcafé 3 juni.txt", "2e bezoek/verslag.docx")]
+    [2, 2, 1, None, 2, None, None, 2]
     """
     parts = [p for p in re.split(r"[\\/!]", path) if p]
     if not parts:
@@ -215,7 +221,8 @@ def visit_from_path(path: str) -> int | None:
     for i, part in enumerate([stem, *reversed(parts[:-1])]):
         named = _NAMED_VISIT.search(_DATE_IN_NAME.sub(" ", part))
         if named:
-            return int(named.group(1)) if named.group(1) else _ORDINALS[named.group(2).lower()]
+            number, ordinal, short = named.groups()
+            return int(number or short) if number or short else _ORDINALS[ordinal.lower()]
         if i == 0:
             bare = _BARE_NUMBER.findall(_DATE_IN_NAME.sub(" ", stem))
             if len(bare) == 1:
@@ -498,9 +505,22 @@ def parse_metadata(text: str) -> dict[str, Any]:
     {'bezoek': 1, 'initiatief': 'Buurtkamer Het Anker', 'locatie': 'Merelhof'}
     >>> parse_metadata("Van: Joost\\nOnderwerp: verslag 2e bezoek De Klimboom\\n\\nHoi,")["bezoek"]
     2
+    >>> parse_metadata("Bezoek 1: Taalcafé De Brug\\n\\nDe gemeente belde.")
+    {'bezoek': 1, 'initiatief': 'Taalcafé De Brug'}
     """
-    title, fields, known = scan_header(text.splitlines())
+    lines = text.splitlines()
+    title, fields, known = scan_header(lines)
     result: dict[str, Any] = {}
+    for n, _key, value in fields:
+        # "Bezoek 1: Taalcafé De Brug", "Tweede bezoek: Repair Café": a title, not a field
+        raw_key = lines[n].split(":", 1)[0]
+        if parse_bezoek_from_title(_strip_markup(raw_key)) is not None and not re.search(
+            r"\d", value
+        ):
+            for key, found in _from_title(_strip_markup(lines[n])).items():
+                result.setdefault(key, found)
+            fields = [f for f in fields if f[0] != n]
+            known = known or bool(result)
     if known:
         for _n, key, value in fields:
             convert_value(key, value, result)
