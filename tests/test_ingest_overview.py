@@ -157,3 +157,24 @@ def test_run_with_a_metadata_table_compares_the_visits(reports: Path, tmp_path: 
     # The appendix names the table's file, not the folders it is in.
     settings = json.dumps(report, ensure_ascii=False)
     assert "overzicht.csv" in settings and "mijn map" not in settings
+
+
+@pytest.mark.slow
+def test_a_run_writes_its_warnings_to_run_log_and_run_json(reports: Path, tmp_path: Path) -> None:
+    from reportanalysis.pipeline import Config, run
+
+    table = tmp_path / "overzicht.csv"
+    table.write_text("bestand,bezoek\nklimboom.txt,1\nweg.txt,2\nanker.txt,1\n", "utf-8")
+    config = Config(
+        embedder={"kind": "tfidf"},
+        report={"formats": ["json"]},
+        ingest={"metadata_table": str(table)},
+    )
+    with pytest.warns(MetadataWarning) as shown:
+        run([reports], tmp_path / "uit", config)
+    assert len(shown) == 2  # still shown where the run is watched
+    log = (tmp_path / "uit" / "run.log").read_text(encoding="utf-8")
+    assert "let op: overzicht.csv: 'weg.txt' matches no report read" in log
+    assert "'anker.txt' matches 2 reports (nieuw/anker.txt, oud/anker.txt)" in log
+    info = json.loads((tmp_path / "uit" / "run.json").read_text(encoding="utf-8"))
+    assert len(info["warnings"]) == 2 and str(tmp_path) not in json.dumps(info["warnings"])

@@ -20,6 +20,7 @@ import platform
 import sys
 import time
 import tomllib
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -292,6 +293,26 @@ def _clear_previous_run(out: Path) -> list[str]:
             kept.append(path.name)
     previous.unlink(missing_ok=True)
     return kept
+
+
+@contextmanager
+def _noting_warnings() -> Iterator[list[str]]:
+    """Collect the warnings of reportanalysis's own that are shown during a run (still shown
+    as before), and write each to run.log: an analyst who reads only the log must see them."""
+    noted: list[str] = []
+    previous = warnings.showwarning
+
+    def note(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if category.__module__.startswith("reportanalysis"):
+            noted.append(str(message))
+            log.warning("let op: %s", message)
+        previous(message, category, *args, **kwargs)
+
+    warnings.showwarning = note
+    try:
+        yield noted
+    finally:
+        warnings.showwarning = previous
 
 
 def _below_inputs(path: str, inputs: Sequence[str | Path]) -> str:
@@ -632,7 +653,9 @@ def run(
         if key_path:  # recorded with the run, so exports from the project find the key too
             privacy = {**config.privacy, "key": str(Path(key_path).expanduser().resolve())}
             config, key_path = replace(config, privacy=privacy), None
-        return _run(inputs, out, config, project, key_path, callback, kept)  # type: ignore[arg-type]
+        with _noting_warnings() as noted:
+            args = (inputs, out, config, project, key_path, callback, kept, noted)
+            return _run(*args)  # type: ignore[arg-type]
     except KeyboardInterrupt:
         log.error("run afgebroken (Ctrl-C): de uitvoer in %s is onvolledig", out)
         raise
@@ -657,6 +680,7 @@ def _run(
     key_path: str | Path | None,
     progress: StageProgress | None,
     kept: Sequence[str] = (),
+    noted: Sequence[str] = (),
 ) -> RunResult:
     import numpy as np
 
@@ -674,6 +698,7 @@ def _run(
     with timer.stage("pseudonymise") as tick:
         pseudo = _pseudonymise(reports, config, key_path)
         tick(len(reports), len(reports))
+
     # run.log lies beside the report: paths in it are masked like the report's, and start at
     # the folder or file given (the folders above it may name the analyst: C:\Users\fleur).
     def shown(path: str) -> str:
@@ -804,6 +829,8 @@ def _run(
         # the next run into this folder removes these files while they are unchanged
         "output_hashes": {p.name: _sha256(p) for p in sorted(outputs.values())},
         "kept_from_earlier": list(kept),
+        # what the run warned about (a metadata row used nowhere, themes that say little)
+        "warnings": [pseudo.mask(w) for w in noted],
     }
     (out / "run.json").write_text(
         json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n",

@@ -126,18 +126,20 @@ def apply_metadata_table(
     """
     sources = [_parts(r.source) for r in reports]
     found: dict[int, Mapping[str, Any]] = {}
+    table_file = Path(table_name).name
     for row, metadata in table.items():
         hits = [i for i, s in enumerate(sources) if _matches(row, s)]
         name = "/".join(row)
         if len(hits) == 1:
             found[hits[0]] = metadata
         elif not hits:
-            _warn(f"{table_name}: {name!r} matches no report read; its row is not used")
+            _warn(f"{table_file}: {name!r} matches no report read; its row is not used")
         else:
-            which = ", ".join(reports[i].source for i in hits[:3])
+            # The last folder and the file name: enough to tell them apart, and no more.
+            which = ["/".join(sources[i][-2:]) for i in hits]
             _warn(
-                f"{table_name}: {name!r} matches {len(hits)} reports ({which}); give the "
-                "folder too (bezoek2/anker.txt); its row is not used"
+                f"{table_file}: {name!r} matches {len(hits)} reports ({', '.join(which[:3])}); "
+                f"give the folder too ({which[0]!r}); its row is not used"
             )
     out = []
     for i, report in enumerate(reports):
