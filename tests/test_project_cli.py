@@ -86,7 +86,14 @@ def test_ingest_and_reports_commands(tmp_path: Path, reports_dir: Path, docx_rep
         app, ["ingest", str(reports_dir / "anker_2.txt"), "--project", str(project)]
     )
     assert result.exit_code == EXIT_OK
-    assert "0 verslagen toegevoegd" in result.output and "1 dubbel" in result.output
+    assert "0 verslagen toegevoegd" in result.output
+    assert "1 verslag ongewijzigd, al in het project" in result.output  # no copy of itself
+    assert "dubbel" not in result.output
+    copy = tmp_path / "Kopie van anker_2.txt"
+    copy.write_bytes((reports_dir / "anker_2.txt").read_bytes())
+    result = runner.invoke(app, ["ingest", str(copy), "--project", str(project)])
+    assert "1 dubbel (zelfde tekst als een ander bestand)" in result.output
+    assert f"{copy} = anker_2" in result.output
 
     result = runner.invoke(app, ["reports", "--project", str(project)])
     assert result.exit_code == EXIT_OK, result.output

@@ -8,6 +8,7 @@ line is kept whole and the command adds its fields; output goes to standard outp
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -261,7 +262,8 @@ def ingest_command(
             result = store.add_reports(
                 paths, text_column=text_column, id_column=id_column, metadata_table=metadata
             )
-            total = len(store.reports())
+            reports_now = store.reports()
+            total = len(reports_now)
     except ReportAnalysisError as exc:
         raise fail(str(exc)) from exc
     added = len(result.reports) - len(result.updated)
@@ -275,9 +277,15 @@ def ingest_command(
         typer.echo(f"{reports_word(len(result.updated))} bijgewerkt (het bestand is veranderd):")
         for source, report_id in result.updated:
             typer.echo(f"  bijgewerkt: {report_id} ({source})")
-    if result.duplicates:
-        typer.echo(f"{len(result.duplicates)} dubbel, niet opnieuw toegevoegd:")
-        for source, same_as in result.duplicates:
+    # A file read again into its project is no copy: only files repeating another are listed.
+    stored = {r.id: os.path.normpath(r.source) for r in reports_now}
+    again = [(s, r) for s, r in result.duplicates if stored.get(r) == os.path.normpath(s)]
+    copies = [(s, r) for s, r in result.duplicates if (s, r) not in again]
+    if again:
+        typer.echo(f"{reports_word(len(again))} ongewijzigd, al in het project")
+    if copies:
+        typer.echo(f"{len(copies)} dubbel (zelfde tekst als een ander bestand), niet toegevoegd:")
+        for source, same_as in copies:
             typer.echo(f"  {source} = {same_as}")
     if result.skipped:
         typer.echo(f"{len(result.skipped)} overgeslagen:")
