@@ -896,6 +896,8 @@ def test_anecdotes_without_a_visit_number_are_counted_out_of_the_comparison(tabl
         ("Ze schreef het plan, zoals afgesproken.", None, "aanknopingspunt", "aanknopingspunt"),
         # An agreement not kept is a bottleneck.
         ("De afspraken zijn niet nagekomen.", None, "knelpunt", "knelpunt"),
+        ("Hij belooft pas iets als hij het zeker weet.", None, "knelpunt", "knelpunt"),
+        ("De wethouder belooft te komen kijken.", None, "knelpunt", "afspraak"),
         (
             "Er is afgesproken dat Ronald vaker langskomt, maar dat is niet gelukt.",
             None,

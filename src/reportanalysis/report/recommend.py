@@ -51,15 +51,15 @@ _TOKEN = re.compile(r"\[[^\]\s]{1,40}\]|<[^>\s]{1,40}>|[\wÀ-ÿ][\wÀ-ÿ'’\-]*
 
 _AFSPRAAK = re.compile(
     r"\bafspra(?:ak|ken)\s+(?:is|zijn|dat|over|gemaakt|vastgelegd|staan?)\b|\bafgesproken\b"
-    r"|\bspr(?:eken|aken|eekt)\b[^.]*\baf\b|\bzegt(?:en)? toe\b|\btoegezegd\b|\bbelooft\b"
-    r"|\bbeloofd\b",
+    r"|\bspr(?:eken|aken|eekt)\b[^.]*\baf\b|\bzegt(?:en)? toe\b|\btoegezegd\b"
+    r"|\bbelooft (?:\w+ )?(?:dat|om|te)\b|\bbeloofd\b",  # not "belooft pas iets als …"
     re.IGNORECASE,
 )
 #: An agreement or promise told as history (pluperfect, "zoals afgesproken"): it says what went
 #: before, kept or not ("Er was afgesproken dat …, maar"), not an agreement to keep.
 _AFSPRAAK_PAST = re.compile(
     r"\b(?:was|waren|had|hadden)\b[^.;:]{0,60}\b(?:afgesproken|beloofd|toegezegd)\b"
-    r"|\bzoals (?:afgesproken|beloofd|toegezegd)\b"
+    r"|\bzoals (?:(?:was|is|eerder) )?(?:afgesproken|beloofd|toegezegd)\b"
     # ... or one not kept: "De afspraken zijn niet nagekomen", "…, maar dat is niet gelukt"
     r"|\bniet (?:nagekomen|gelukt|gebeurd|gedaan|uitgevoerd|doorgegaan|waargemaakt)\b"
     r"|\bnooit (?:nagekomen|gebeurd|gekomen)\b",
