@@ -61,9 +61,11 @@ _HANDLE = re.compile(r"(?<![\w@./+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0
 
 
 def _find_url(text: str, is_name: Callable[[str], bool]) -> Iterable[Found]:
-    """Personal URLs, and social-media handles (as URLs: both lead to an account).
+    """Personal URLs, and social-media handles (as URLs: both lead to an account) unless the
+    handle is a name (a mention of a person, left to the name finder).
 
-    >>> found = _find_url("Zie @RoosKookt of roos@kookt.nl en instagram.com/roos", str.istitle)
+    >>> names = {"Roos", "roos", "Sanne"}.__contains__
+    >>> found = _find_url("@RoosKookt, @Sanne, roos@kookt.nl, instagram.com/roos", names)
     >>> sorted(f[3] for f in found)
     ['@rooskookt', 'instagram.com/roos']
     """
@@ -72,7 +74,8 @@ def _find_url(text: str, is_name: Callable[[str], bool]) -> Iterable[Found]:
         if _is_personal_url(url, is_name):
             yield m.start(), m.start() + len(url), "url", url.lower()
     for m in _HANDLE.finditer(text):
-        yield m.start(), m.end(), "url", m.group().lower()
+        if not is_name(m.group()[1:]):  # "@Sanne: graag …" mentions a person: a name
+            yield m.start(), m.end(), "url", m.group().lower()
 
 
 # ----------------------------------------------------------------------------- phone numbers
