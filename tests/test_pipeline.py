@@ -232,3 +232,16 @@ def test_names_in_file_names_and_metadata_are_masked_in_every_output(tmp_path: P
     for ids in tables.themes["representative_ids"]:
         assert set(ids) <= set(tables.anecdotes["id"])
     assert any("[PERSOON" in r for r in tables.reports["id"])
+
+
+def test_one_initiative_written_two_ways_is_one_initiative(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    story = "De gemeente belde binnen een week terug over de {}."
+    for n, name in ((1, "Repair Café Zuid"), (2, "repair cafe zuid")):
+        (folder / f"r{n}.txt").write_text(
+            f"Initiatief: {name}\nBezoek: {n}\n\n{story.format(n)}", encoding="utf-8"
+        )
+    config = Config(embedder={"kind": "tfidf"}, report={"formats": ["json"]})
+    result = run([folder], tmp_path / "out", config)
+    assert set(result.tables.reports["initiative"]) == {"Repair Café Zuid"}

@@ -403,9 +403,35 @@ def _make_embedder(config: Config, project: Project | None) -> Any:
     return CachedEmbedder(backend, cache)
 
 
+def _one_spelling(names: Sequence[str | None]) -> dict[str, str]:
+    """Each name mapped to the most used of the names that differ from it only in case,
+    accents, spaces or punctuation ("Repair Cafe Zuid", "Repair Café  Zuid"): one initiative
+    written two ways is one initiative. Ties go to the name seen first.
+
+    >>> spelling = _one_spelling(["Repair Café Zuid", "repair cafe  zuid", "Repair Café Zuid"])
+    >>> spelling["repair cafe  zuid"], spelling["Repair Café Zuid"]
+    ('Repair Café Zuid', 'Repair Café Zuid')
+    """
+    import unicodedata
+    from collections import Counter
+
+    def key(name: str) -> str:
+        bare = unicodedata.normalize("NFKD", name.casefold())
+        return " ".join("".join(c for c in bare if c.isalnum() or c.isspace()).split())
+
+    counts = Counter(n for n in names if n)
+    best: dict[str, str] = {}
+    for name in counts:  # in the order first seen
+        k = key(name)
+        if k not in best or counts[name] > counts[best[k]]:
+            best[k] = name
+    return {name: best[key(name)] for name in counts}
+
+
 def _report_rows(reports: Sequence[Report]) -> pd.DataFrame:
     import pandas as pd
 
+    spelling = _one_spelling([str(r.metadata.get("initiatief") or "") for r in reports])
     rows = []
     for r in reports:
         meta = dict(r.metadata)
@@ -415,7 +441,7 @@ def _report_rows(reports: Sequence[Report]) -> pd.DataFrame:
                 "source": r.source,
                 "format": r.format,
                 "sha256": r.sha256,
-                "initiative": meta.pop("initiatief", None) or r.id,
+                "initiative": spelling.get(str(meta.pop("initiatief", None) or ""), r.id),
                 "visit": meta.pop("bezoek", None),
                 "date": meta.pop("datum", None),
                 **{k: v for k, v in meta.items() if isinstance(v, str | int | float)},
