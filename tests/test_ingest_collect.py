@@ -67,6 +67,17 @@ def test_the_original_keeps_the_report_and_the_copy_is_the_duplicate(tmp_path):
     assert {same for _, same in result.duplicates} == {"anker_1"}
 
 
+def test_an_edited_copy_is_analysed_too_and_said(tmp_path):
+    from reportanalysis.ingest import CopyWarning
+
+    (tmp_path / "repaircafe_2.txt").write_text(TEXT_A, encoding="utf-8")
+    (tmp_path / "repaircafe_2 - kopie.txt").write_text(TEXT_A + " Nog iets.", encoding="utf-8")
+    (tmp_path / "anker_1 (2).txt").write_text(TEXT_B, encoding="utf-8")  # no original: quiet
+    with pytest.warns(CopyWarning, match="repaircafe_2 - kopie.txt looks like a copy of ") as w:
+        result = read_reports(tmp_path)
+    assert len(w) == 1 and len(result.reports) == 3
+
+
 def test_zip_archive_members(tmp_path):
     path = tmp_path / "ronde1.zip"
     docx_bytes = (SAMPLE / "speeltuin_1.docx").read_bytes()

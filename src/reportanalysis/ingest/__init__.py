@@ -18,10 +18,11 @@ from ._decode import decode_bytes
 from ._detect import EXTENSIONS, detect_format
 from ._metadata import metadata_field, metadata_lines, normalise_key, parse_date, parse_metadata
 from ._overview import MetadataWarning, apply_metadata_table, read_metadata_table
-from ._read import IngestResult, nothing_read, read_report, read_reports
+from ._read import CopyWarning, IngestResult, nothing_read, read_report, read_reports
 from ._safety import DEFAULT_LIMITS, Limits
 
 __all__ = [
+    "CopyWarning",
     "DEFAULT_LIMITS",
     "EXTENSIONS",
     "IngestResult",

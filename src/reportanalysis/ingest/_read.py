@@ -251,10 +251,21 @@ def _expand(paths: str | Path | Iterable[str | Path]) -> list[str | _Err]:
 _COPY_NAME = re.compile(r"\b(?:kopie|copy)\b|\(\d{1,3}\)\s*$", re.IGNORECASE)
 
 
+#: The words and numbers that make a file name a copy's, to find the name of the original.
+_COPY_MARKS = re.compile(
+    r"^(?:kopie|copy) (?:van|of) |\s*-?\s*\b(?:kopie|copy)\b(?:\s*\(\d+\))?|\s*\(\d{1,3}\)(?=\.|$)",
+    re.IGNORECASE,
+)
+
+
+def _file_name(source: str) -> str:
+    """The file name of a report's source (a zip member's own name)."""
+    return re.split(r"[\\/!]", source)[-1]
+
+
 def _looks_like_copy(source: str) -> bool:
     """Whether a file's name (not its folder) says it is a copy of another file."""
-    name = re.split(r"[\\/!]", source)[-1]
-    return bool(_COPY_NAME.search(name.rsplit(".", 1)[0]))
+    return bool(_COPY_NAME.search(_file_name(source).rsplit(".", 1)[0]))
 
 
 def _duplicate(
@@ -381,7 +392,37 @@ def read_reports(
             )
     if table is not None:
         result.reports = apply_metadata_table(result.reports, table, str(metadata_table))
+    _warn_about_edited_copies(result.reports)
     return result
+
+
+class CopyWarning(RuntimeWarning):
+    """A file named as a copy of another ("… - kopie.docx") whose text differs from it: both
+    are analysed, so their anecdotes may count twice. Not a ``UserWarning``: importing
+    BERTopic installs a filter that ignores those."""
+
+
+def _warn_about_edited_copies(reports: Sequence[Report]) -> None:
+    """Warn about a report whose file name says it copies another report's file while the
+    texts differ (identical texts are left out as duplicates already)."""
+    import warnings
+
+    by_name: dict[str, Report] = {}
+    for r in reports:
+        by_name.setdefault(_file_name(r.source).lower(), r)
+    for r in reports:
+        name = _file_name(r.source)
+        if not _looks_like_copy(r.source):
+            continue
+        original = by_name.get(_COPY_MARKS.sub("", name).strip(" -_").lower())
+        if original is not None and original is not r:
+            warnings.warn(
+                f"{name} looks like a copy of {_file_name(original.source)} with other text: "
+                "both are analysed, so passages in both count twice; remove the copy, or "
+                "keep it out of the folder",
+                CopyWarning,
+                stacklevel=3,
+            )
 
 
 def read_report(
