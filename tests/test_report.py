@@ -947,3 +947,15 @@ def test_what_kind_of_advice_a_sentence_carries(sentence, section, kind, cue):
     from reportanalysis.report.recommend import cue_of
 
     assert cue_of(sentence, section, kind) == cue
+
+
+def test_recommendations_say_which_visit_they_come_from(recs, rendered):
+    """A point from a first visit may be settled by the second: the citation says the visit."""
+    by_ref = {a.ref: a for a in recs.anecdotes}
+    md = rendered["md"].read_text(encoding="utf-8")
+    for th in recs.themes:
+        for r in th.recommendations:
+            visits = sorted({by_ref[ref].visit for ref in r.refs})
+            word = "bezoek " if len(visits) == 1 else "bezoeken "
+            assert r.cite == f"{', '.join(r.refs)} · {word}{' en '.join(map(str, visits))}"
+            assert f"(zie {r.cite.replace('_', chr(92) + '_')})" in md

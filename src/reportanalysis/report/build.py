@@ -271,6 +271,17 @@ def _none_if_no_practice(code: str | None) -> str | None:
     return None if code is None or code.lower() == NO_PRACTICE else code
 
 
+def _cite(refs: Sequence[str], visits: Sequence[int | None], t: Mapping[str, str]) -> str:
+    """``A15, A16 · bezoek 1`` (the visits of the cited anecdotes, where known)."""
+    known = sorted({v for v in visits if v is not None})
+    if not known:
+        return ", ".join(refs)
+    shown = t["rec.visits.and"].join(str(v) for v in known)
+    return f"{', '.join(refs)} · {t['rec.visits' if len(known) > 1 else 'rec.visit']}".format(
+        visits=shown
+    )
+
+
 def _practice_names(
     frame: pd.DataFrame, t: Mapping[str, str], language: str = "nl"
 ) -> dict[str, str]:
@@ -463,6 +474,7 @@ def _themes(
                 names,
             )
         )
+        visit_of = {a.id: a.visit for a in members}
         recs = tuple(
             Recommendation(
                 audience=g.audience,
@@ -473,6 +485,7 @@ def _themes(
                 anecdote_ids=g.anecdote_ids,
                 refs=g.refs,
                 score=g.score,
+                cite=_cite(g.refs, [visit_of.get(i) for i in g.anecdote_ids], t),
             )
             for g in sorted(grounded, key=lambda g: (g.audience != recommend.GEMEENTE, -g.score))
         )

@@ -94,7 +94,7 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
             p = doc.add_paragraph(style="List Bullet")
             p.add_run(f"{t['audience.' + r.audience]} — {r.lead}: ").bold = True
             p.add_run(_x(r.text))
-            p.add_run(f" ({t['rec.see']} {', '.join(r.refs)})").italic = True
+            p.add_run(f" ({t['rec.see']} {r.cite})").italic = True
 
     doc.add_heading(t["overview"], level=1)
     _table(
@@ -168,7 +168,7 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
             audience = t["audience." + r.audience + ".long"]
             p.add_run(t["rec.for"].format(audience=audience) + f" — {r.lead}: ").bold = True
             p.add_run(_x(r.text))
-            p.add_run(f" ({t['rec.see']} {', '.join(r.refs)})").italic = True
+            p.add_run(f" ({t['rec.see']} {r.cite})").italic = True
 
     doc.add_heading(t["practices"], level=1)
     for pr in recs.practices:

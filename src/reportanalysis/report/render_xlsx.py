@@ -112,7 +112,7 @@ def write_xlsx(recs: Recommendations, path: str | Path) -> Path:
             t["col.sources"],
         ],
         [
-            (r.theme_label, t[f"audience.{r.audience}"], r.lead, r.text, ", ".join(r.refs))
+            (r.theme_label, t[f"audience.{r.audience}"], r.lead, r.text, r.cite)
             for th in recs.themes
             for r in th.recommendations
         ],

@@ -83,6 +83,9 @@ class Recommendation:
     anecdote_ids: tuple[str, ...]
     refs: tuple[str, ...]
     score: float
+    #: The references as the report prints them, with the visits they come from
+    #: ("A15, A16 · bezoek 1"): a point from a first visit may be settled by the second.
+    cite: str = ""
 
 
 @dataclass(frozen=True)
