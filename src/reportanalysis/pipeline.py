@@ -13,6 +13,7 @@ the pseudonymised text of each anecdote, unless ``privacy.enabled = false``.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -821,10 +822,7 @@ def _run(
 
     # run.json lies beside the report: its paths and ids are masked like the report's.
     if not tables.pseudonymised:
-
-        def shown(path: str) -> str:
-            return _below_inputs(path, inputs)
-
+        shown = functools.partial(_below_inputs, inputs=inputs)  # type: ignore[assignment]
     info = {
         "reportanalysis": settings["versions"].get("reportanalysis"),
         "versions": settings["versions"],
