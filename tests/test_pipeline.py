@@ -114,6 +114,10 @@ def test_run_writes_every_format_and_run_json(sample_run) -> None:
     assert set(frame["practice"]) <= {"P1", "P2", "P3", "P4", "P5", "none"}
     assert set(frame["kind"]) <= {"succes", "knelpunt", "aanknopingspunt"}
     assert frame["theme"].nunique() >= 3
+    # The agreements under "Afspraken" headings: apart from the anecdotes, pseudonymised.
+    actions = result.tables.actions
+    assert len(actions) >= 10 and not set(actions["report_id"]) - set(result.tables.reports["id"])
+    assert any("[PERSOON" in t for t in actions["text"])
 
 
 @pytest.mark.slow

@@ -959,3 +959,38 @@ def test_recommendations_say_which_visit_they_come_from(recs, rendered):
             word = "bezoek " if len(visits) == 1 else "bezoeken "
             assert r.cite == f"{', '.join(r.refs)} · {word}{' en '.join(map(str, visits))}"
             assert f"(zie {r.cite.replace('_', chr(92) + '_')})" in md
+
+
+def test_the_agreements_the_reports_list_get_a_section_of_their_own(tables, tmp_path):
+    import docx
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    report_id = str(tables.reports["id"].iloc[0])
+    actions = pd.DataFrame(
+        [
+            {
+                "report_id": report_id,
+                "start": 0,
+                "end": 10,
+                "section": "Afspraken",
+                "text": "Mehmet  regelt de leges\nvoor de zomer.",
+            },
+        ]
+    )
+    recs = build_recommendations(dataclasses.replace(tables, actions=actions))
+    (action,) = recs.actions
+    assert action.text == "Mehmet regelt de leges voor de zomer."
+    assert action.where.endswith(f"bezoek {action.visit}")
+    paths = render(recs, tmp_path, formats=("html", "md", "docx", "xlsx", "json"))
+    assert "Afspraken uit de verslagen" in paths["md"].read_text(encoding="utf-8")
+    assert action.text in paths["md"].read_text(encoding="utf-8")
+    assert action.text in paths["html"].read_text(encoding="utf-8")
+    assert any(action.text in p.text for p in docx.Document(paths["docx"]).paragraphs)
+    sheet = load_workbook(paths["xlsx"])["afspraken"]
+    assert list(sheet.iter_rows(values_only=True))[1][4] == action.text
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["actions"][0]["text"] == (
+        action.text
+    )
+    # Without agreements the section says so.
+    assert "Geen verslag noemt afspraken" in render_md(build_recommendations(tables))

@@ -810,3 +810,24 @@ def test_the_duo_describing_its_visit_is_no_anecdote(splitter):
     )
     report = Report(id="wij", source="wij.txt", format="txt", text=text)
     assert [a.text for a in splitter.split(report)] == [story]
+
+
+def test_the_agreements_a_report_lists_are_kept_apart_from_its_anecdotes(splitter):
+    story = "Karin van de gemeente kwam meteen kijken toen het hek kapot was."
+    text = (
+        "Verslag bezoek 1\n\nWat gaat goed?\n\n"
+        f"{story}\n\n"
+        "Afspraken voor de komende drie maanden\n\n"
+        "- Karin vraagt de wethouder om een vast aanspreekpunt\n"
+        "- Giften kunnen naar NL91 ABNA 0417 1643 00\n"
+        "- Thijs organiseert een buurtavond in het voorjaar\n\n"
+        "Afspraken – stand van zaken\n\n- hek: gerepareerd op 3 mei door de aannemer\n"
+    )
+    report = Report(id="af", source="af.txt", format="txt", text=text)
+    assert [a.text for a in splitter.split(report)] == [story]
+    actions = splitter.agreed_actions(report)
+    assert [text[s:e] for s, e, _ in actions] == [
+        "Karin vraagt de wethouder om een vast aanspreekpunt",
+        "Thijs organiseert een buurtavond in het voorjaar",
+    ]
+    assert {section for _, _, section in actions} == {"Afspraken voor de komende drie maanden"}

@@ -303,7 +303,10 @@ class AnalysisTables:
     - ``practices``: code, name, definition — the framework the anecdotes were mapped onto;
     - ``labels``: anecdote_id, code, coder, source, confidence, time (may be empty);
     - ``agreement``: the coders' agreement figures, or None when there was one coder;
-    - ``settings``: seed, versions, configuration — for the method appendix.
+    - ``settings``: seed, versions, configuration — for the method appendix;
+    - ``actions``: the agreements (afspraken) the reports list under headings of their own —
+      report_id, start, end, section, text — no anecdotes, but what a second visit looks
+      back on (may be None).
     """
 
     reports: pd.DataFrame
@@ -314,3 +317,4 @@ class AnalysisTables:
     agreement: dict[str, Any] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     pseudonymised: bool = True
+    actions: pd.DataFrame | None = None

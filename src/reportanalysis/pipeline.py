@@ -458,6 +458,34 @@ def _with_report_columns(frame: pd.DataFrame, reports_df: pd.DataFrame) -> pd.Da
     return with_report_columns(frame, reports_df, ("initiative", "visit"))
 
 
+def _actions_frame(
+    reports: Sequence[Report], config: Config, privacy: _Privacy, show_originals: bool = False
+) -> pd.DataFrame:
+    """The agreements the reports list under headings of their own (:meth:`Splitter.
+    agreed_actions`), their text as it may circulate."""
+    import pandas as pd
+
+    from .segment import Splitter
+
+    splitter = Splitter(**{**config.split, "embedder": "none"})
+    rows = []
+    for report in reports:
+        for start, end, section in splitter.agreed_actions(report):
+            masking = None if show_originals else privacy.masking
+            rows.append(
+                {
+                    "report_id": report.id,
+                    "start": start,
+                    "end": end,
+                    "section": masking.mask(section) if masking else section,
+                    "text": masking.text(report.id, start, end)
+                    if masking
+                    else report.text[start:end],
+                }
+            )
+    return pd.DataFrame(rows, columns=["report_id", "start", "end", "section", "text"])
+
+
 def _anecdote_frame(anecdotes: Sequence[Anecdote], privacy: _Privacy) -> pd.DataFrame:
     """The anecdote table with the text (and section) as it may circulate."""
     import pandas as pd
@@ -550,6 +578,9 @@ class _Privacy:
             labels["anecdote_id"] = labels["anecdote_id"].map(anecdote_id)
         if "report_id" in labels.columns:
             labels["report_id"] = labels["report_id"].map(report_id)
+        actions = tables.actions
+        if actions is not None and len(actions):
+            actions = actions.assign(report_id=actions["report_id"].map(report_id))
         settings = dict(tables.settings)
         if "inputs" in settings:  # by name: the folders above may name the analyst
             settings["inputs"] = [self.mask(Path(str(p)).name) for p in settings["inputs"]]
@@ -562,6 +593,7 @@ class _Privacy:
             themes=themes,
             labels=labels,
             settings=settings,
+            actions=actions,
         )
 
 
@@ -805,6 +837,7 @@ def _run(
         agreement=agreement,
         settings=settings,
         pseudonymised=bool(pseudo) and not show_originals,
+        actions=_actions_frame(reports, config, pseudo, show_originals),
     )
     if show_originals and pseudo:
         tables.anecdotes = frame.assign(
@@ -1201,5 +1234,6 @@ def tables_from_project(project: Project, *, pseudonymised: bool = True) -> Anal
         agreement=_agreement(labels_df) if len(labels_df) else None,
         settings={"seed": config.seed, "config": config.to_dict(), "versions": _versions()},
         pseudonymised=bool(pseudo),
+        actions=_actions_frame(reports, config, pseudo),
     )
     return pseudo.circulating(tables)

@@ -17,6 +17,7 @@ from ..errors import ConfigError
 from . import recommend
 from .i18n import PRACTICE_NAMES, strings
 from .structure import (
+    ActionRow,
     Agreement,
     AgreementRow,
     AnecdoteRef,
@@ -85,6 +86,7 @@ def build_recommendations(tables: AnalysisTables | Any, *, language: str = "nl")
         themes=themes,
         practices=_practices(tables.practices, anecdotes, practice_names, t),
         change=_change(anecdotes, themes, practice_names, t),
+        actions=_actions(getattr(tables, "actions", None), reports, t),
         appendix=_appendix(reports, anecdotes, settings),
         anecdotes=tuple(anecdotes),
         labels=_labels(tables.labels, anecdotes),
@@ -269,6 +271,31 @@ def _anecdotes(
 
 def _none_if_no_practice(code: str | None) -> str | None:
     return None if code is None or code.lower() == NO_PRACTICE else code
+
+
+def _actions(
+    frame: Any, reports: Mapping[str, Mapping[str, Any]], t: Mapping[str, str]
+) -> tuple[ActionRow, ...]:
+    """The agreements the reports list, by initiative, visit and report."""
+    if frame is None or not len(frame):
+        return ()
+    rows = []
+    for row in frame.to_dict("records"):
+        report = reports.get(str(row["report_id"]), {})
+        initiative = report.get("initiative") or str(row["report_id"])
+        visit = report.get("visit")
+        where = t["actions.where" if visit is not None else "actions.where.novisit"]
+        rows.append(
+            ActionRow(
+                report_id=str(row["report_id"]),
+                initiative=report.get("initiative"),
+                visit=report.get("visit"),
+                section=str(row.get("section") or ""),
+                text=" ".join(str(row["text"]).split()),
+                where=where.format(initiative=initiative, visit=visit),
+            )
+        )
+    return tuple(sorted(rows, key=lambda a: (a.initiative or "", a.visit or 0, a.report_id)))
 
 
 def _cite(refs: Sequence[str], visits: Sequence[int | None], t: Mapping[str, str]) -> str:

@@ -144,6 +144,15 @@ _NL: dict[str, str] = {
     "count.aanknopingspunt": "{n} {n:aanknopingspunt|aanknopingspunten}",
     "change": "Verandering tussen eerste en tweede bezoek",
     "change.none": "Er zijn geen verslagen van twee verschillende bezoeken: geen vergelijking.",
+    "actions": "Afspraken uit de verslagen",
+    "actions.text": (
+        "Wat de verslagen onder een eigen kop als ‘Afspraken’ noemen. Het zijn geen anekdotes:"
+        " ze tellen niet mee in de thema's, werkpraktijken en soorten. Kijk bij het volgende"
+        " bezoek of ze zijn nagekomen."
+    ),
+    "actions.none": "Geen verslag noemt afspraken onder een eigen kop.",
+    "actions.where": "{initiative}, bezoek {visit}",
+    "actions.where.novisit": "{initiative}",
     "change.visit": "bezoek {visit}",
     "change.by_practice": "Per werkpraktijk",
     "change.by_kind": "Per soort",
@@ -227,6 +236,7 @@ _NL: dict[str, str] = {
     "sheet.theme_practice": "thema x werkpraktijk",
     "sheet.theme_kind": "thema x soort",
     "sheet.change": "bezoek 1 vs 2",
+    "sheet.actions": "afspraken",
     "generated": "Opgesteld",
     "footer": "Gemaakt met reportanalysis {version}",
 }
@@ -327,6 +337,15 @@ _EN: dict[str, str] = {
     "count.aanknopingspunt": "{n} {n:point|points} to improve on",
     "change": "Change between the first and second visit",
     "change.none": "There are no reports of two different visits: no comparison.",
+    "actions": "Agreements in the reports",
+    "actions.text": (
+        "What the reports list under a heading of their own, such as ‘Afspraken’. These are no"
+        " anecdotes: they do not count in the themes, work practices and kinds. Check at the"
+        " next visit whether they were kept."
+    ),
+    "actions.none": "No report lists agreements under a heading of their own.",
+    "actions.where": "{initiative}, visit {visit}",
+    "actions.where.novisit": "{initiative}",
     "change.visit": "visit {visit}",
     "change.by_practice": "Per work practice",
     "change.by_kind": "Per kind",
@@ -407,6 +426,7 @@ _EN: dict[str, str] = {
     "sheet.theme_practice": "theme x practice",
     "sheet.theme_kind": "theme x kind",
     "sheet.change": "visit 1 vs 2",
+    "sheet.actions": "agreements",
     "generated": "Generated",
     "footer": "Made with reportanalysis {version}",
 }

@@ -225,6 +225,15 @@ def write_docx(recs: Recommendations, path: str | Path, *, charts: bool = True) 
     if ch.left_out:
         doc.add_paragraph(t["change.left_out"].format(n=ch.left_out, total=ch.total))
 
+    doc.add_heading(t["actions"], level=1)
+    doc.add_paragraph(t["actions.text" if recs.actions else "actions.none"])
+    where = None
+    for a in recs.actions:
+        if a.where != where:
+            where = a.where
+            doc.add_heading(_x(where), level=3)
+        doc.add_paragraph(_x(a.text), style="List Bullet")
+
     doc.add_heading(t["appendix"], level=1)
     doc.add_paragraph(t["appendix.text" if o.pseudonymised else "appendix.text.originals"])
     doc.add_heading(t["appendix.reports"], level=3)

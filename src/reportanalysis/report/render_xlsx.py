@@ -289,6 +289,14 @@ def write_xlsx(recs: Recommendations, path: str | Path) -> Path:
         )
         if ch.left_out:  # below the table, where a filter or a pivot does not take it along
             _put(ws, ws.max_row + 2, 1, t["change.left_out"].format(n=ch.left_out, total=ch.total))
+    if recs.actions:
+        _sheet(
+            wb,
+            t["sheet.actions"],
+            [t["col.initiative"], t["col.visit"], t["col.report"], t["col.section"], t["col.text"]],
+            [(a.initiative, a.visit, a.report_id, a.section, a.text) for a in recs.actions],
+            wrap=(4,),
+        )
     path = Path(path)
     wb.save(path)
     return path

@@ -153,6 +153,20 @@ class VisitChange:
 
 
 @dataclass(frozen=True)
+class ActionRow:
+    """An agreement a report lists under a heading of its own ("Afspraken"): no anecdote, but
+    what the second visit looks back on."""
+
+    report_id: str
+    initiative: str | None
+    visit: int | None
+    section: str
+    text: str
+    #: The initiative and visit as the report shows them ("Het Anker, bezoek 1").
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class Matrix:
     """A count table: ``values[i][j]`` anecdotes in row ``rows[i]`` and column ``columns[j]``."""
 
@@ -276,6 +290,7 @@ class Recommendations:
     theme_practice: Matrix
     theme_kind: Matrix
     practice_names: dict[str, str] = field(default_factory=dict)
+    actions: tuple[ActionRow, ...] = ()
 
     @property
     def t(self) -> Mapping[str, str]:

@@ -470,6 +470,37 @@ class Splitter:
             out.append(_Candidate(r, b))
         return out
 
+    def agreed_actions(self, report: Report) -> list[tuple[int, int, str]]:
+        """``(start, end, section)`` of the items under headings of agreements ("Afspraken",
+        "Actiepunten"): no anecdotes (they say what will be done, not what happened), but what
+        a second visit looks back on. Status lists and look-back prose are not among them, nor
+        the mail a reply quotes.
+
+        >>> text = "Hoe gaat het?\\nGoed, de gemeente belt.\\nAfspraken\\n- Karin belt de raad\\n"
+        >>> [text[s:e] for s, e, _ in Splitter(embedder="none").agreed_actions(
+        ...     Report(id="a", source="a.txt", format="txt", text=text))]
+        ['Karin belt de raad']
+        """
+        list_re = re.compile(self.list_headings, re.IGNORECASE)
+        reply = REPLY_QUOTE.search(report.text)
+        quoted_from = reply.start() if reply else len(report.text) + 1
+        out = []
+        for b in self._layout(report.text):
+            section = b.section or ""
+            if b.kind not in ("paragraph", "bullet") or b.start >= quoted_from:
+                continue
+            if not section or section.endswith("?") or not list_re.search(section):
+                continue
+            if re.search(LOOKS_BACK + r"|stand van zaken", section, re.IGNORECASE):
+                continue  # how earlier agreements went, not new ones
+            item = report.text[b.start : b.end]
+            if _STATUS_ITEM.match(item) and len(item.split(":", 1)[1].split()) <= 4:
+                continue  # "Gesprek sportclub: ja" says how an earlier agreement went
+            if self._is_contact(item):
+                continue  # "Giften naar rekening NL…": how to reach or pay, no agreement
+            out.append((b.start, b.end, section))
+        return out
+
     def _is_contact(self, sentence: str) -> bool:
         """Does ``sentence`` say how to reach someone (contact details with a contact cue, or
         with hardly any other words)?"""
