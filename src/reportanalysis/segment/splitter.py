@@ -118,6 +118,14 @@ REPLY_QUOTE = re.compile(
     r"^[ \t]*(?:Op|On)\b[^\n]{4,160}\b(?:schreef|wrote)\b[^\n]*:[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*>",
     re.MULTILINE,
 )
+
+
+def _quoted_from(text: str) -> int:
+    """Where the mail a reply quotes begins (past the end when there is none)."""
+    reply = REPLY_QUOTE.search(text)
+    return reply.start() if reply else len(text) + 1
+
+
 _STATUS_ITEM = re.compile(r"^[^:]{1,40}:\s*\S")
 
 
@@ -443,8 +451,7 @@ class Splitter:
     def _candidates(self, r: int, report: Report) -> list[_Candidate]:
         blocks = self._layout(report.text)
         list_re = re.compile(self.list_headings, re.IGNORECASE)
-        reply = REPLY_QUOTE.search(report.text)
-        quoted_from = reply.start() if reply else len(report.text) + 1
+        quoted_from = _quoted_from(report.text)
         out = []
         for b in blocks:
             if b.kind not in ("paragraph", "bullet"):
@@ -482,8 +489,7 @@ class Splitter:
         ['Karin belt de raad']
         """
         list_re = re.compile(self.list_headings, re.IGNORECASE)
-        reply = REPLY_QUOTE.search(report.text)
-        quoted_from = reply.start() if reply else len(report.text) + 1
+        quoted_from = _quoted_from(report.text)
         out = []
         for b in self._layout(report.text):
             section = b.section or ""
