@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import ConfigError, InputError, ReportAnalysisError
+from .errors import ConfigError, InputError, ReportAnalysisError, is_own_warning
 
 app = typer.Typer(
     name="reportanalysis",
@@ -838,7 +838,7 @@ def _show_warning(
 ) -> None:
     """Our own warnings as a line an analyst reads ("let op: …"), not a Python source
     location; every other warning as Python shows it."""
-    if filename.startswith(str(Path(__file__).parent)):
+    if is_own_warning(category, filename):
         typer.echo(f"let op: {message}", err=True)
     else:
         text = warnings.formatwarning(message, category, filename, lineno, line)

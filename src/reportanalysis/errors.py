@@ -28,6 +28,7 @@ from pathlib import Path
 
 __all__ = [
     "ConfigError",
+    "is_own_warning",
     "CorruptFileError",
     "DecodingError",
     "EmptyReportError",
@@ -47,6 +48,19 @@ __all__ = [
 
 class ReportAnalysisError(Exception):
     """Base of every error reportanalysis raises on purpose."""
+
+
+def is_own_warning(category: type[Warning], filename: str) -> bool:
+    """Whether a warning is reportanalysis's own (one of its warning classes, or raised from
+    its code): shown to the analyst as a plain line, and written to run.log.
+
+    >>> import warnings
+    >>> is_own_warning(UserWarning, __file__), is_own_warning(UserWarning, "/elders/x.py")
+    (True, False)
+    """
+    return category.__module__.startswith("reportanalysis") or filename.startswith(
+        str(Path(__file__).parent)
+    )
 
 
 class InputError(ReportAnalysisError):

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, InputError, ReportAnalysisError
+from .errors import ConfigError, InputError, ReportAnalysisError, is_own_warning
 
 if TYPE_CHECKING:
     import numpy as np
@@ -303,11 +303,13 @@ def _noting_warnings() -> Iterator[list[str]]:
     noted: list[str] = []
     previous = warnings.showwarning
 
-    def note(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-        if category.__module__.startswith("reportanalysis"):
+    def note(
+        message: Any, category: type[Warning], filename: str, *args: Any, **kwargs: Any
+    ) -> None:
+        if is_own_warning(category, filename):
             noted.append(str(message))
             log.warning("let op: %s", message)
-        previous(message, category, *args, **kwargs)
+        previous(message, category, filename, *args, **kwargs)
 
     warnings.showwarning = note
     try:
