@@ -8,7 +8,6 @@ line is kept whole and the command adds its fields; output goes to standard outp
 from __future__ import annotations
 
 import json
-import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -278,9 +277,8 @@ def ingest_command(
         for source, report_id in result.updated:
             typer.echo(f"  bijgewerkt: {report_id} ({source})")
     # A file read again into its project is no copy: only files repeating another are listed.
-    stored = {r.id: os.path.normpath(r.source) for r in reports_now}
-    again = [(s, r) for s, r in result.duplicates if stored.get(r) == os.path.normpath(s)]
-    copies = [(s, r) for s, r in result.duplicates if (s, r) not in again]
+    copies = result.copies(reports_now)
+    again = [d for d in result.duplicates if d not in copies]
     if again:
         typer.echo(f"{reports_word(len(again))} ongewijzigd, al in het project")
     if copies:

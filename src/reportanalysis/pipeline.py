@@ -923,9 +923,7 @@ def _ingest(
         return reports, [], [], []
     if project is None:
         result = read_reports(list(inputs), errors="collect", progress=tick, **options)
-        sources = {r.id: os.path.normpath(r.source) for r in result.reports}
-        copies = [(s, r) for s, r in result.duplicates if sources.get(r) != os.path.normpath(s)]
-        return list(result.reports), list(result.skipped), [], copies
+        return list(result.reports), list(result.skipped), [], result.copies()
     result = project.add_reports(list(inputs), progress=tick, **options)
     if result.metadata_updated:
         log.info(
@@ -943,9 +941,7 @@ def _ingest(
                 seen.add(existing)
             except ReportAnalysisError:
                 continue  # a duplicate within this batch, already in `reports`
-    sources = {r.id: os.path.normpath(r.source) for r in reports}
-    copies = [(s, r) for s, r in result.duplicates if sources.get(r) != os.path.normpath(s)]
-    return reports, list(result.skipped), list(result.updated), copies
+    return reports, list(result.skipped), list(result.updated), result.copies(reports)
 
 
 def _split(

@@ -65,6 +65,14 @@ class IngestResult:
     updated: list[tuple[str, str]] = field(default_factory=list)
     metadata_updated: list[str] = field(default_factory=list)
 
+    def copies(self, reports: Iterable[Report] = ()) -> list[tuple[str, str]]:
+        """The ``duplicates`` that are copies: files whose text another file has. A file read
+        again into the project it is stored in (the source of the report it repeats) is none.
+        ``reports`` holds the reports the duplicates may repeat besides :attr:`reports` (a
+        project's stored ones)."""
+        sources = {r.id: os.path.normpath(r.source) for r in (*self.reports, *reports)}
+        return [(s, r) for s, r in self.duplicates if sources.get(r) != os.path.normpath(s)]
+
 
 @dataclass(frozen=True)
 class _Item:
