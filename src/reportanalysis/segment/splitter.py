@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +127,11 @@ def _quoted_from(text: str) -> int:
 
 
 _STATUS_ITEM = re.compile(r"^[^:]{1,40}:\s*\S")
+
+
+def _is_status_item(item: str) -> bool:
+    """A list item that only reports a status: "Werving chauffeurs: gelukt"."""
+    return bool(_STATUS_ITEM.match(item)) and len(item.split(":", 1)[1].split()) <= 4
 
 
 @dataclass(frozen=True)
@@ -448,29 +453,29 @@ class Splitter:
             text, tuple(self.guide_questions), self.heading_max_words, self.question_max_words
         )
 
-    def _candidates(self, r: int, report: Report) -> list[_Candidate]:
-        blocks = self._layout(report.text)
+    def _text_blocks(self, report: Report) -> Iterator[tuple[Block, str, bool]]:
+        """The paragraphs and list items of a report (not the mail a reply quotes), each with
+        its section and whether that is a heading of agreements (not a question)."""
         list_re = re.compile(self.list_headings, re.IGNORECASE)
         quoted_from = _quoted_from(report.text)
-        out = []
-        for b in blocks:
-            if b.kind not in ("paragraph", "bullet"):
+        for b in self._layout(report.text):
+            if b.kind not in ("paragraph", "bullet") or b.start >= quoted_from:
                 continue
             section = b.section or ""
-            if b.start >= quoted_from:
-                continue  # the earlier mail a reply quotes
-            if (
-                section
-                and not section.endswith("?")
-                and list_re.search(section)
-                and not (b.kind == "paragraph" and re.search(LOOKS_BACK, section, re.IGNORECASE))
-            ):
+            listed = bool(section) and not section.endswith("?") and bool(list_re.search(section))
+            yield b, section, listed
+
+    def _candidates(self, r: int, report: Report) -> list[_Candidate]:
+        out = []
+        for b, section, listed in self._text_blocks(report):
+            looks_back = b.kind == "paragraph" and re.search(LOOKS_BACK, section, re.IGNORECASE)
+            if listed and not looks_back:
                 continue
             if b.kind == "bullet":
                 item = report.text[b.start : b.end]
                 if (
                     len(item.split()) < self.bullet_min_words
-                    or (_STATUS_ITEM.match(item) and len(item.split(":", 1)[1].split()) <= 4)
+                    or _is_status_item(item)
                     or self._is_contact(item)
                 ):
                     continue
@@ -488,19 +493,12 @@ class Splitter:
         ...     Report(id="a", source="a.txt", format="txt", text=text))]
         ['Karin belt de raad']
         """
-        list_re = re.compile(self.list_headings, re.IGNORECASE)
-        quoted_from = _quoted_from(report.text)
         out = []
-        for b in self._layout(report.text):
-            section = b.section or ""
-            if b.kind not in ("paragraph", "bullet") or b.start >= quoted_from:
-                continue
-            if not section or section.endswith("?") or not list_re.search(section):
-                continue
-            if re.search(LOOKS_BACK + r"|stand van zaken", section, re.IGNORECASE):
-                continue  # how earlier agreements went, not new ones
+        for b, section, listed in self._text_blocks(report):
+            if not listed or re.search(LOOKS_BACK + r"|stand van zaken", section, re.IGNORECASE):
+                continue  # no agreements, or how earlier ones went
             item = report.text[b.start : b.end]
-            if _STATUS_ITEM.match(item) and len(item.split(":", 1)[1].split()) <= 4:
+            if _is_status_item(item):
                 continue  # "Gesprek sportclub: ja" says how an earlier agreement went
             if self._is_contact(item):
                 continue  # "Giften naar rekening NL…": how to reach or pay, no agreement
