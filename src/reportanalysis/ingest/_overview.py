@@ -125,10 +125,15 @@ def apply_metadata_table(
     [{'bezoek': 2}]
     """
     sources = [_parts(r.source) for r in reports]
+    by_name: dict[str, list[int]] = {}  # a file's name and stem → its reports
+    for i, s in enumerate(sources):
+        if s:
+            for name in dict.fromkeys((s[-1], PurePosixPath(s[-1]).stem)):
+                by_name.setdefault(name, []).append(i)
     found: dict[int, Mapping[str, Any]] = {}
     table_file = Path(table_name).name
     for row, metadata in table.items():
-        hits = [i for i, s in enumerate(sources) if _matches(row, s)]
+        hits = [i for i in by_name.get(row[-1], ()) if _matches(row, sources[i])]
         name = "/".join(row)
         if len(hits) == 1:
             found[hits[0]] = metadata
