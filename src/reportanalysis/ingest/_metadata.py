@@ -21,6 +21,7 @@ __all__ = [
     "parse_date",
     "parse_metadata",
     "scan_header",
+    "source_parts",
     "visit_from_path",
 ]
 
@@ -204,6 +205,16 @@ _DATE_IN_NAME = re.compile(
 _BARE_NUMBER = re.compile(r"(?:^|[ _.-])([1-9])(?=$|[ _.-])")
 
 
+def source_parts(source: str) -> list[str]:
+    """The folders and file name of a report's source, separators of any system, a zip
+    member's path inside its archive included.
+
+    >>> source_parts("z.zip!ronde-1/x.docx"), source_parts("C:\\\\verslagen\\\\a.txt")[-1]
+    (['z.zip', 'ronde-1', 'x.docx'], 'a.txt')
+    """
+    return [p for p in re.split(r"[\\/!]", source) if p]
+
+
 def visit_from_path(path: str) -> int | None:
     """The visit number a report's file name or folder gives: ``bezoek2/…``, ``…_bezoek1``,
     ``tweede-bezoek-…``, or a lone digit in the file name (``anker_2``, ``klimboom_1_mail``);
@@ -214,7 +225,7 @@ def visit_from_path(path: str) -> int | None:
     ...     "rapport_2023.txt", "Taalcafé 3 juni.txt", "2e bezoek/verslag.docx")]
     [2, 2, 1, None, 2, None, None, 2]
     """
-    parts = [p for p in re.split(r"[\\/!]", path) if p]
+    parts = source_parts(path)
     if not parts:
         return None
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", parts[-1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +22,7 @@ from ..errors import (
 from ..model import Report
 from ._decode import decode_bytes
 from ._detect import detect_format, is_ignored_name, unsupported_reason
-from ._metadata import parse_metadata, visit_from_path
+from ._metadata import parse_metadata, source_parts, visit_from_path
 from ._overview import apply_metadata_table, read_metadata_table
 from ._safety import DEFAULT_LIMITS, Limits, open_zip, read_member
 from ._tables import TableOptions
@@ -268,7 +269,7 @@ _COPY_MARKS = re.compile(
 
 def _file_name(source: str) -> str:
     """The file name of a report's source (a zip member's own name)."""
-    return re.split(r"[\\/!]", source)[-1]
+    return (source_parts(source) or [""])[-1]
 
 
 def _looks_like_copy(source: str) -> bool:
@@ -276,15 +277,13 @@ def _looks_like_copy(source: str) -> bool:
     return bool(_COPY_NAME.search(_file_name(source).rsplit(".", 1)[0]))
 
 
-def _duplicate(
-    result: IngestResult, item: _Item, sha256: str, seen: dict[str, str], used: set[str]
-) -> None:
-    """Record ``item`` as a duplicate of the report read earlier with the same text; when that
-    one's file name says it is a copy and this one's does not, this file keeps the report
-    (its name gives the id) and the copy becomes the duplicate."""
-    kept_id = seen[sha256]
-    at = next(i for i, r in enumerate(result.reports) if r.id == kept_id)
+def _duplicate(result: IngestResult, item: _Item, at: int, used: set[str]) -> None:
+    """Record ``item`` as a duplicate of the report read earlier with the same text (at
+    ``result.reports[at]``); when that one's file name says it is a copy and this one's does
+    not, this file keeps the report (its name gives the id) and the copy becomes the
+    duplicate."""
     kept = result.reports[at]
+    kept_id = kept.id
     swap = (
         item.row_id is None and _looks_like_copy(kept.source) and not _looks_like_copy(item.source)
     )
@@ -293,10 +292,11 @@ def _duplicate(
         return
     used.discard(kept_id)
     rid = _unique(item.stem, used)
-    result.reports[at] = Report(rid, item.source, item.format, item.text, item.metadata, sha256)
+    result.reports[at] = dataclasses.replace(
+        kept, id=rid, source=item.source, format=item.format, metadata=item.metadata
+    )
     result.duplicates = [(s, rid if r == kept_id else r) for s, r in result.duplicates]
     result.duplicates.append((kept.source, rid))
-    seen[sha256] = rid
 
 
 def _unique(wanted: str, used: set[str]) -> str:
@@ -374,7 +374,7 @@ def read_reports(
     loaded = iter(_load_all(files, opts, workers, progress))
     result = IngestResult()
     used: set[str] = set()
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}  # text's sha256 → its report's place in result.reports
     for entry in expanded:
         items = [entry] if isinstance(entry, _Err) else next(loaded)
         for item in items:
@@ -391,10 +391,10 @@ def read_reports(
                 metadata=item.metadata,
             )
             if report.sha256 in seen:
-                _duplicate(result, item, report.sha256, seen, used)
+                _duplicate(result, item, seen[report.sha256], used)
                 continue
             rid = _unique(item.row_id or item.stem, used)
-            seen[report.sha256] = rid
+            seen[report.sha256] = len(result.reports)
             result.reports.append(
                 Report(rid, item.source, item.format, item.text, item.metadata, report.sha256)
             )
