@@ -676,7 +676,7 @@ class Project:
                 continue  # same text at the same place: the label stays as it is
             rows.append(self._label_row(lb, active=False, event="moved", time=now))
             if new is not None:
-                anecdote_id = f"{report.id}:{new[0]}-{new[1]}"
+                anecdote_id = Anecdote.make_id(report.id, *new)
                 moved = dataclasses.replace(lb, anecdote_id=anecdote_id, start=new[0], end=new[1])
                 rows.append(self._label_row(moved, active=True, event="moved", time=now))
             else:
@@ -695,7 +695,7 @@ class Project:
         def move(value: Any) -> Any:
             if isinstance(value, str) and (m := pattern.fullmatch(value)):
                 new = offsets.unchanged(int(m.group(1)), int(m.group(2)))
-                return f"{report_id}:{new[0]}-{new[1]}" if new is not None else value
+                return Anecdote.make_id(report_id, *new) if new is not None else value
             if isinstance(value, list):
                 return [move(v) for v in value]
             if isinstance(value, dict):
