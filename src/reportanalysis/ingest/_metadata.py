@@ -522,16 +522,18 @@ def parse_metadata(text: str) -> dict[str, Any]:
     lines = text.splitlines()
     title, fields, known = scan_header(lines)
     result: dict[str, Any] = {}
-    for n, _key, value in fields:
-        # "Bezoek 1: Taalcafé De Brug", "Tweede bezoek: Repair Café": a title, not a field
-        raw_key = lines[n].split(":", 1)[0]
-        if parse_bezoek_from_title(_strip_markup(raw_key)) is not None and not re.search(
-            r"\d", value
-        ):
-            for key, found in _from_title(_strip_markup(lines[n])).items():
-                result.setdefault(key, found)
-            fields = [f for f in fields if f[0] != n]
-            known = known or bool(result)
+    # "Bezoek 1: Taalcafé De Brug", "Tweede bezoek: Repair Café": a title, not a field
+    titles = {
+        n
+        for n, _key, value in fields
+        if parse_bezoek_from_title(_strip_markup(lines[n].split(":", 1)[0])) is not None
+        and not re.search(r"\d", value)
+    }
+    for n in sorted(titles):
+        for key, found in _from_title(_strip_markup(lines[n])).items():
+            result.setdefault(key, found)
+    fields = [f for f in fields if f[0] not in titles]
+    known = known or bool(result)
     if known:
         for _n, key, value in fields:
             convert_value(key, value, result)
