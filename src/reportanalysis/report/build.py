@@ -289,7 +289,7 @@ def _actions(
             ActionRow(
                 report_id=str(row["report_id"]),
                 initiative=report.get("initiative"),
-                visit=report.get("visit"),
+                visit=visit,
                 section=str(row.get("section") or ""),
                 text=" ".join(str(row["text"]).split()),
                 where=where.format(initiative=initiative, visit=visit),
@@ -586,7 +586,7 @@ def _practices(
         sections.append(
             PracticeSection(
                 code=code,
-                name=names.get(code) or _text(row.get("name")) or code,
+                name=names.get(code, code),  # the framework's name, translated
                 definition=_text(row.get("definition")) or "",
                 count=len(members),
                 kinds=_counts(KINDS, kind_labels, [a.kind or "" for a in members]),
