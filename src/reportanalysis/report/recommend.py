@@ -148,6 +148,11 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _agreement_made(sentence: str) -> bool:
+    """Whether a sentence tells of an agreement made, not one told as history or not kept."""
+    return bool(_AFSPRAAK.search(sentence)) and not _AFSPRAAK_PAST.search(sentence)
+
+
 def cue_of(sentence: str, section: str | None = None, kind: str = "knelpunt") -> str:
     """``afspraak``, ``voorstel``, ``aanknopingspunt`` or ``knelpunt``: what kind of advice a
     sentence carries.
@@ -157,7 +162,7 @@ def cue_of(sentence: str, section: str | None = None, kind: str = "knelpunt") ->
     de afspraken nagekomen?"), a proposal when it names a wish or plan (``wil``, ``zoekt
     uit`` …), and else a point to build on; a bottleneck stays a bottleneck.
     """
-    if _AFSPRAAK.search(sentence) and not _AFSPRAAK_PAST.search(sentence):
+    if _agreement_made(sentence):
         return "afspraak"
     if _VOORSTEL.search(sentence):
         return "voorstel"
@@ -328,7 +333,7 @@ class Candidate:
 def _strength(sentence: str, cue: str) -> int:
     """How plainly a sentence carries its cue: an explicit agreement or proposal beats an
     intention (``wil``, ``gaat``), which beats a sentence that only belongs to a proposal."""
-    if cue == "afspraak" and _AFSPRAAK.search(sentence) and not _AFSPRAAK_PAST.search(sentence):
+    if cue == "afspraak" and _agreement_made(sentence):
         return 4
     if cue == "voorstel" and _VOORSTEL.search(sentence):
         return 3
